@@ -1,0 +1,46 @@
+/*
+ * sock_sample: the datagram chrony's SOCK refclock reads (chrony's refclock_sock.c).
+ *
+ * This struct is the protocol: chronyd drops any datagram whose size or magic differs, so the
+ * layout is checked at compile time. Each field as chrony defines it:
+ *
+ *   tv      system time (CLOCK_REALTIME) at which the offset was measured; chrony drops a
+ *           sample whose tv is in the future or older than 2^(poll+1) s
+ *   offset  true time minus system time at tv, in seconds
+ *   pulse   0: the offset is a full time measurement, not a PPS pulse
+ *   leap    0 none, 1 insert, 2 delete; any other value drops the sample
+ *   _pad    unused, keeps the layout chrony's
+ *   magic   SOCK_SAMPLE_MAGIC ("SOCK")
+ */
+#ifndef IOTNTP_SOCK_SAMPLE_H
+#define IOTNTP_SOCK_SAMPLE_H
+
+#include <stddef.h>
+#include <sys/time.h>
+#include <time.h>
+
+#define SOCK_SAMPLE_MAGIC 0x534f434b
+
+struct sock_sample {
+	struct timeval tv;
+	double offset;
+	int pulse;
+	int leap;
+	int _pad;
+	int magic;
+};
+
+#if defined(__x86_64__) || defined(__aarch64__)
+_Static_assert(sizeof(struct sock_sample) == 40, "sock_sample must be 40 bytes as chrony reads it");
+_Static_assert(offsetof(struct sock_sample, offset) == 16, "offset follows the 16-byte timeval");
+_Static_assert(offsetof(struct sock_sample, magic) == 36, "magic is the last int");
+#endif
+_Static_assert(offsetof(struct sock_sample, offset) == sizeof(struct timeval),
+               "offset directly follows tv");
+_Static_assert(offsetof(struct sock_sample, magic) + sizeof(int) == sizeof(struct sock_sample),
+               "magic is the last field");
+
+/* Fills s for an offset (seconds) measured at system time at. */
+void sock_sample_encode(struct sock_sample *s, const struct timespec *at, double offset);
+
+#endif

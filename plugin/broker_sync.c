@@ -1,0 +1,194 @@
+#include "broker_sync.h"
+
+#include <mosquitto.h>
+#include <mosquitto_broker.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "broker_clock.h"
+#include "codec.h"
+#include "refclock_sock.h"
+#include "status.h"
+#include "sync.h"
+
+struct bsy_role {
+	mosquitto_plugin_id_t *id;
+	struct opt_config cfg;
+	struct syn_engine *engine;
+	struct rcs_writer *refclock;
+	enum rcs_state refclock_state;
+	struct xch_sample last_sample;
+	bool have_sample;
+	bool registered_tick;
+	bool registered_message;
+};
+
+static void log_refclock(struct bsy_role *r, enum rcs_state st)
+{
+	if (st == r->refclock_state || st == RCS_BUSY)
+		return;
+	r->refclock_state = st;
+	if (st == RCS_CONNECTED)
+		mosquitto_log_printf(MOSQ_LOG_NOTICE, "iotntp: feeding chrony through %s",
+		                     r->cfg.refclock_socket);
+	else
+		mosquitto_log_printf(MOSQ_LOG_WARNING, "iotntp: chrony socket %s: %s: %s",
+		                     r->cfg.refclock_socket, strerror(rcs_errno(r->refclock)),
+		                     rcs_hint(st));
+}
+
+static void publish_status(struct bsy_role *r)
+{
+	char buf[STS_BUF_SIZE];
+	struct sts_view v = {
+	    .synced = syn_synced(r->engine),
+	    .have_sample = r->have_sample,
+	    .last_sample = r->last_sample,
+	    .counters = syn_counters(r->engine),
+	    .refclock_connected = rcs_connected(r->refclock),
+	    .samples_to_chrony = rcs_sent(r->refclock),
+	};
+	int n = sts_format(buf, sizeof(buf), &v);
+	if (n > 0)
+		mosquitto_broker_publish_copy(NULL, r->cfg.status_topic, n, buf, 0, true, NULL);
+}
+
+static void poll_finished(struct bsy_role *r, const struct syn_poll_result *res)
+{
+	if (res->have_sample) {
+		r->last_sample = res->sample;
+		r->have_sample = true;
+		log_refclock(r, rcs_send(r->refclock, &res->sample.recv_real,
+		                         (double)res->sample.offset_ns / 1e9));
+	} else {
+		log_refclock(r, rcs_connect(r->refclock));
+	}
+
+	if (res->synced && !res->was_synced)
+		mosquitto_log_printf(MOSQ_LOG_NOTICE,
+		                     "iotntp: synchronised to the platform: offset %+.6f s, round "
+		                     "trip %.3f ms",
+		                     (double)res->sample.offset_ns / 1e9,
+		                     (double)res->sample.rtt_ns / 1e6);
+	else if (!res->synced && res->was_synced)
+		mosquitto_log_printf(MOSQ_LOG_WARNING,
+		                     "iotntp: lost sync: no valid answer in %u polls; chrony gets "
+		                     "no samples until the platform answers again",
+		                     r->cfg.max_failed_polls);
+	publish_status(r);
+}
+
+static int on_tick(int event, void *event_data, void *userdata)
+{
+	struct bsy_role *r = userdata;
+	struct syn_poll_result res;
+	char payload[CDC_BUF_SIZE];
+	int64_t id;
+
+	(void)event;
+	(void)event_data;
+	struct timespec real = bck_real();
+	int64_t mono = bck_mono_ns();
+	/* At most one request per tick keeps the burst spread out even after a slow loop. */
+	if (syn_request_due(r->engine, mono, bck_ms(&real), &id)) {
+		int n = cdc_encode_request(payload, sizeof(payload), id);
+		if (n > 0)
+			mosquitto_broker_publish_copy(NULL, r->cfg.request_topic, n, payload, 0,
+			                              false, NULL);
+	}
+	if (syn_poll_done(r->engine, mono, &res))
+		poll_finished(r, &res);
+	return MOSQ_ERR_SUCCESS;
+}
+
+static int on_message(int event, void *event_data, void *userdata)
+{
+	struct mosquitto_evt_message *m = event_data;
+	struct bsy_role *r = userdata;
+
+	(void)event;
+	/* Runs for every message the broker receives: other topics cost two string compares. */
+	bool response = strcmp(m->topic, r->cfg.response_topic) == 0;
+	if (!response && strcmp(m->topic, r->cfg.request_topic) != 0)
+		return MOSQ_ERR_SUCCESS;
+
+	int64_t mono = bck_mono_ns();
+	struct timespec real = bck_real();
+	const char *client = mosquitto_client_id(m->client);
+	if (client == NULL || strcmp(client, r->cfg.bridge_client_id) != 0) {
+		/* A local client must not feed us answers, nor send requests whose answers could
+		 * be mistaken for ours: deny, so no subscriber and no bridge sees the message. */
+		if (response)
+			syn_count_verdict(r->engine, SYN_REJ_LOCAL_CLIENT);
+		return MOSQ_ERR_ACL_DENIED;
+	}
+	if (response)
+		syn_response(r->engine, m->payload, m->payloadlen, mono, &real);
+	/* Never an error code here: for the bridge that would drop the whole uplink. */
+	return MOSQ_ERR_SUCCESS;
+}
+
+static struct syn_config engine_config(const struct opt_config *cfg)
+{
+	struct syn_config sc = {
+	    .poll_ns = (int64_t)cfg->poll_interval_s * XCH_NS_PER_S,
+	    .spacing_ns = (int64_t)cfg->burst_spacing_ms * XCH_NS_PER_MS,
+	    .timeout_ns = (int64_t)cfg->response_timeout_ms * XCH_NS_PER_MS,
+	    .max_rtt_ns = (int64_t)cfg->max_rtt_ms * XCH_NS_PER_MS,
+	    .burst = cfg->burst,
+	    .max_failed_polls = cfg->max_failed_polls,
+	};
+	return sc;
+}
+
+struct bsy_role *bsy_start(mosquitto_plugin_id_t *id, const struct opt_config *cfg)
+{
+	struct bsy_role *r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		goto nomem;
+	r->id = id;
+	r->cfg = *cfg;
+	struct syn_config sc = engine_config(cfg);
+	r->engine = syn_create(&sc);
+	r->refclock = rcs_create(cfg->refclock_socket);
+	if (r->engine == NULL || r->refclock == NULL)
+		goto nomem;
+
+	if (mosquitto_callback_register(id, MOSQ_EVT_TICK, on_tick, NULL, r) != MOSQ_ERR_SUCCESS)
+		goto noregister;
+	r->registered_tick = true;
+	if (mosquitto_callback_register(id, MOSQ_EVT_MESSAGE, on_message, NULL, r) !=
+	    MOSQ_ERR_SUCCESS)
+		goto noregister;
+	r->registered_message = true;
+
+	mosquitto_log_printf(
+	    MOSQ_LOG_NOTICE, "iotntp: sync role: %s via bridge client '%s', poll %u s, burst %u",
+	    cfg->request_topic, cfg->bridge_client_id, cfg->poll_interval_s, cfg->burst);
+	/* A missing chronyd is not fatal: it is logged now and retried at every poll. */
+	log_refclock(r, rcs_connect(r->refclock));
+	publish_status(r);
+	return r;
+
+nomem:
+	mosquitto_log_printf(MOSQ_LOG_ERR, "iotntp: out of memory");
+	bsy_stop(r);
+	return NULL;
+noregister:
+	mosquitto_log_printf(MOSQ_LOG_ERR, "iotntp: cannot register the broker callbacks");
+	bsy_stop(r);
+	return NULL;
+}
+
+void bsy_stop(struct bsy_role *r)
+{
+	if (r == NULL)
+		return;
+	if (r->registered_message)
+		mosquitto_callback_unregister(r->id, MOSQ_EVT_MESSAGE, on_message, NULL);
+	if (r->registered_tick)
+		mosquitto_callback_unregister(r->id, MOSQ_EVT_TICK, on_tick, NULL);
+	rcs_destroy(r->refclock);
+	syn_destroy(r->engine);
+	free(r);
+}

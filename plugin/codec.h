@@ -1,0 +1,66 @@
+/*
+ * codec: the platform's JSON payloads.
+ *
+ *   request   {"deviceSendTime":"<ms>"}
+ *   response  {"deviceSendTime":<echo>,"serverRecvTime":"<ms>","serverSendTime":"<ms>"}
+ *
+ * The platform accepts and sends each value as a JSON number or a string; both are read.
+ * Sizes are checked before any parsing, and every value must be a plain integer.
+ */
+#ifndef IOTNTP_CODEC_H
+#define IOTNTP_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Largest payload looked at; a real response is under 100 bytes. */
+#define CDC_MAX_PAYLOAD 512
+/* Room for any encoded request or response, terminating NUL included. */
+#define CDC_BUF_SIZE 160
+/* Longest integer text accepted: 19 digits reach 2^63. */
+#define CDC_MAX_DIGITS 19
+
+/* Server timestamps outside [2000-01-01, 2100-01-01) are not plausible. */
+#define CDC_MIN_SERVER_MS INT64_C(946684800000)
+#define CDC_MAX_SERVER_MS INT64_C(4102444800000)
+
+enum cdc_status {
+	CDC_OK = 0,
+	CDC_TOO_LARGE,     /* payload over CDC_MAX_PAYLOAD */
+	CDC_NOT_JSON,      /* not a JSON object */
+	CDC_MISSING_FIELD, /* a required member is absent or null */
+	CDC_BAD_VALUE,     /* a member is not a plain non-negative integer */
+	CDC_BAD_TIME,      /* a server timestamp outside the plausible range */
+};
+
+/* A decoded response; all values in ms. */
+struct cdc_response {
+	int64_t device_send;
+	int64_t server_recv;
+	int64_t server_send;
+};
+
+/* A decoded request, with how deviceSendTime was written so the answer echoes it alike. */
+struct cdc_request {
+	int64_t device_send;
+	bool as_string;
+};
+
+/* Writes a request payload into buf (CDC_BUF_SIZE bytes); returns its length or -1. */
+int cdc_encode_request(char *buf, size_t size, int64_t device_send_ms);
+
+/* Decodes and validates a response payload (not NUL-terminated). */
+enum cdc_status cdc_decode_response(const void *payload, size_t len, struct cdc_response *out);
+
+/* Decodes and validates a request payload, as the serve role receives it. */
+enum cdc_status cdc_decode_request(const void *payload, size_t len, struct cdc_request *out);
+
+/* Writes a response payload into buf; returns its length or -1. */
+int cdc_encode_response(char *buf, size_t size, const struct cdc_request *req, int64_t recv_ms,
+                        int64_t send_ms);
+
+/* Human-readable name of a status, for logs and counters. */
+const char *cdc_status_name(enum cdc_status status);
+
+#endif

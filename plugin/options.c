@@ -1,0 +1,210 @@
+#include "options.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum opt_kind { OPT_TEXT, OPT_NAME, OPT_TOPIC, OPT_PATH, OPT_UINT, OPT_ROLE };
+
+struct opt_spec {
+	const char *key;
+	enum opt_kind kind;
+	size_t offset;
+	size_t size;  /* text: buffer size */
+	unsigned min; /* numbers: range; text: 1 if required in the sync role */
+	unsigned max;
+};
+
+#define TEXT(k, kind, field, req)                                                                  \
+	{                                                                                          \
+		k, kind, offsetof(struct opt_config, field),                                       \
+		    sizeof(((struct opt_config *)0)->field), req, 0                                \
+	}
+#define UINT(k, field, lo, hi)                                                                     \
+	{                                                                                          \
+		k, OPT_UINT, offsetof(struct opt_config, field), 0, lo, hi                         \
+	}
+
+static const struct opt_spec specs[] = {
+    {"role", OPT_ROLE, offsetof(struct opt_config, role), 0, 0, 0},
+    TEXT("product_key", OPT_NAME, product_key, 1),
+    TEXT("device_name", OPT_NAME, device_name, 1),
+    TEXT("bridge_client_id", OPT_TEXT, bridge_client_id, 1),
+    TEXT("refclock_socket", OPT_PATH, refclock_socket, 0),
+    TEXT("request_topic", OPT_TOPIC, request_topic, 0),
+    TEXT("response_topic", OPT_TOPIC, response_topic, 0),
+    TEXT("status_topic", OPT_TOPIC, status_topic, 0),
+    UINT("poll_interval", poll_interval_s, 2, 86400),
+    UINT("burst", burst, 1, 16),
+    UINT("burst_spacing_ms", burst_spacing_ms, 10, 10000),
+    UINT("response_timeout_ms", response_timeout_ms, 100, 60000),
+    UINT("max_rtt_ms", max_rtt_ms, 1, 60000),
+    UINT("max_failed_polls", max_failed_polls, 1, 1000),
+};
+#define SPEC_COUNT (sizeof(specs) / sizeof(specs[0]))
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool name_char_ok(char c)
+{
+	/* What the platform allows in a ProductKey or DeviceName; none is special in a topic. */
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       strchr("-_@.:", c) != NULL;
+}
+
+static const char *check_text(enum opt_kind kind, const char *v)
+{
+	if (v[0] == '\0')
+		return "is empty";
+	for (const char *p = v; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c == 0x7f)
+			return "contains a control character";
+		if (kind == OPT_NAME && !name_char_ok(*p))
+			return "may contain only letters, digits and - _ @ . :";
+		if (kind == OPT_TOPIC && (c == '+' || c == '#'))
+			return "must not contain the wildcards + or #";
+		if (kind == OPT_TEXT && (c == '+' || c == '#' || c == '/'))
+			return "must not contain + # or /";
+	}
+	if (kind == OPT_PATH && v[0] != '/')
+		return "must be an absolute path";
+	return NULL;
+}
+
+static const char *parse_uint(const char *v, unsigned min, unsigned max, unsigned *out)
+{
+	char *end;
+
+	if (v[0] < '0' || v[0] > '9')
+		return "is not a whole number";
+	errno = 0;
+	unsigned long n = strtoul(v, &end, 10);
+	if (*end != '\0')
+		return "is not a whole number";
+	if (errno == ERANGE || n < min || n > max)
+		return "is out of range";
+	*out = (unsigned)n;
+	return NULL;
+}
+
+static int set_one(struct opt_config *cfg, const struct opt_spec *s, const char *v, char *err,
+                   size_t errlen)
+{
+	char *field = (char *)cfg + s->offset;
+	const char *why;
+
+	switch (s->kind) {
+	case OPT_ROLE:
+		if (strcmp(v, "sync") == 0)
+			cfg->role = OPT_ROLE_SYNC;
+		else if (strcmp(v, "serve") == 0)
+			cfg->role = OPT_ROLE_SERVE;
+		else
+			return fail(err, errlen, "option role: '%s' is neither sync nor serve", v);
+		return 0;
+	case OPT_UINT:
+		why = parse_uint(v, s->min, s->max, (unsigned *)(void *)field);
+		if (why != NULL)
+			return fail(err, errlen, "option %s: '%s' %s (allowed %u to %u)", s->key, v,
+			            why, s->min, s->max);
+		return 0;
+	default:
+		why = check_text(s->kind, v);
+		if (why != NULL)
+			return fail(err, errlen, "option %s %s", s->key, why);
+		if (strlen(v) >= s->size)
+			return fail(err, errlen, "option %s is too long (at most %zu characters)",
+			            s->key, s->size - 1);
+		memcpy(field, v, strlen(v) + 1);
+		return 0;
+	}
+}
+
+static const struct opt_spec *find_spec(const char *key)
+{
+	for (size_t i = 0; i < SPEC_COUNT; i++) {
+		if (strcmp(specs[i].key, key) == 0)
+			return &specs[i];
+	}
+	return NULL;
+}
+
+static void set_defaults(struct opt_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->role = OPT_ROLE_SYNC;
+	snprintf(cfg->refclock_socket, sizeof(cfg->refclock_socket), "%s", OPT_DEFAULT_SOCKET);
+	snprintf(cfg->status_topic, sizeof(cfg->status_topic), "%s", OPT_DEFAULT_STATUS_TOPIC);
+	cfg->poll_interval_s = OPT_DEFAULT_POLL_S;
+	cfg->burst = OPT_DEFAULT_BURST;
+	cfg->burst_spacing_ms = OPT_DEFAULT_SPACING_MS;
+	cfg->response_timeout_ms = OPT_DEFAULT_TIMEOUT_MS;
+	cfg->max_rtt_ms = OPT_DEFAULT_MAX_RTT_MS;
+	cfg->max_failed_polls = OPT_DEFAULT_FAILED_POLLS;
+}
+
+static int check_sync_role(struct opt_config *cfg, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < SPEC_COUNT; i++) {
+		const struct opt_spec *s = &specs[i];
+		if (s->kind != OPT_UINT && s->kind != OPT_ROLE && s->min == 1 &&
+		    ((char *)cfg + s->offset)[0] == '\0')
+			return fail(err, errlen, "option %s is required in the sync role", s->key);
+	}
+	if (cfg->request_topic[0] == '\0' &&
+	    snprintf(cfg->request_topic, sizeof(cfg->request_topic), "/ext/ntp/%s/%s/request",
+	             cfg->product_key, cfg->device_name) >= (int)sizeof(cfg->request_topic))
+		return fail(err, errlen, "option request_topic: default topic too long");
+	if (cfg->response_topic[0] == '\0' &&
+	    snprintf(cfg->response_topic, sizeof(cfg->response_topic), "/ext/ntp/%s/%s/response",
+	             cfg->product_key, cfg->device_name) >= (int)sizeof(cfg->response_topic))
+		return fail(err, errlen, "option response_topic: default topic too long");
+	if (strcmp(cfg->request_topic, cfg->response_topic) == 0)
+		return fail(err, errlen, "options request_topic and response_topic must differ");
+	if (cfg->max_rtt_ms > cfg->response_timeout_ms)
+		return fail(err, errlen,
+		            "option max_rtt_ms (%u) must not exceed response_timeout_ms (%u)",
+		            cfg->max_rtt_ms, cfg->response_timeout_ms);
+	/* A burst must be over well before the next poll starts. */
+	uint64_t burst_ms =
+	    (uint64_t)(cfg->burst - 1) * cfg->burst_spacing_ms + cfg->response_timeout_ms;
+	if (burst_ms >= (uint64_t)cfg->poll_interval_s * 1000)
+		return fail(err, errlen,
+		            "option poll_interval (%u s) must exceed the burst length (%llu ms: "
+		            "(burst-1) x burst_spacing_ms + response_timeout_ms)",
+		            cfg->poll_interval_s, (unsigned long long)burst_ms);
+	return 0;
+}
+
+int opt_parse(struct opt_config *cfg, const struct opt_pair *pairs, int count, char *err,
+              size_t errlen)
+{
+	set_defaults(cfg);
+	for (int i = 0; i < count; i++) {
+		const char *key = pairs[i].key ? pairs[i].key : "";
+		const char *value = pairs[i].value ? pairs[i].value : "";
+		const struct opt_spec *s = find_spec(key);
+		if (s == NULL)
+			return fail(err, errlen, "unknown option '%s'", key);
+		for (int j = 0; j < i; j++) {
+			if (pairs[j].key != NULL && strcmp(pairs[j].key, key) == 0)
+				return fail(err, errlen, "option %s is given twice", key);
+		}
+		if (set_one(cfg, s, value, err, errlen) != 0)
+			return -1;
+	}
+	if (cfg->role == OPT_ROLE_SYNC)
+		return check_sync_role(cfg, err, errlen);
+	return 0;
+}

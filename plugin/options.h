@@ -1,0 +1,57 @@
+/*
+ * options: the plugin_opt_* lines of mosquitto.conf, parsed and checked.
+ *
+ * Every option is checked at start; the first bad one is reported in one message that names
+ * it and says what is wrong, so the broker refuses to start rather than run half-configured.
+ */
+#ifndef IOTNTP_OPTIONS_H
+#define IOTNTP_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define OPT_MAX_NAME   64  /* product key, device name */
+#define OPT_MAX_CLIENT 128 /* MQTT client id of the bridge */
+#define OPT_MAX_TOPIC  256
+#define OPT_MAX_PATH   108 /* sun_path of a Unix socket */
+#define OPT_ERR_SIZE   256
+
+#define OPT_DEFAULT_SOCKET       "/run/chrony.iotntp.sock"
+#define OPT_DEFAULT_STATUS_TOPIC "iotntp/status"
+#define OPT_DEFAULT_POLL_S       16
+#define OPT_DEFAULT_BURST        4
+#define OPT_DEFAULT_SPACING_MS   200
+#define OPT_DEFAULT_TIMEOUT_MS   3000
+#define OPT_DEFAULT_MAX_RTT_MS   1000
+#define OPT_DEFAULT_FAILED_POLLS 3
+
+enum opt_role { OPT_ROLE_SYNC, OPT_ROLE_SERVE };
+
+/* A key and value as mosquitto hands them over (prefix plugin_opt_ removed). */
+struct opt_pair {
+	const char *key;
+	const char *value;
+};
+
+struct opt_config {
+	enum opt_role role;
+	char product_key[OPT_MAX_NAME + 1];
+	char device_name[OPT_MAX_NAME + 1];
+	char bridge_client_id[OPT_MAX_CLIENT + 1];
+	char refclock_socket[OPT_MAX_PATH];
+	char request_topic[OPT_MAX_TOPIC + 1];
+	char response_topic[OPT_MAX_TOPIC + 1];
+	char status_topic[OPT_MAX_TOPIC + 1];
+	unsigned poll_interval_s;
+	unsigned burst;
+	unsigned burst_spacing_ms;
+	unsigned response_timeout_ms;
+	unsigned max_rtt_ms;
+	unsigned max_failed_polls;
+};
+
+/* Fills cfg from the pairs; returns 0, or -1 with a one-line reason in err. */
+int opt_parse(struct opt_config *cfg, const struct opt_pair *pairs, int count, char *err,
+              size_t errlen);
+
+#endif

@@ -1,0 +1,136 @@
+#include "request_table.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+enum rqt_state { RQT_FREE = 0, RQT_WAITING, RQT_ANSWERED, RQT_TIMED_OUT };
+
+struct rqt_entry {
+	int64_t id;
+	int64_t sent_ns;
+	enum rqt_state state;
+};
+
+struct rqt_table {
+	struct rqt_entry e[RQT_CAPACITY];
+	unsigned next;
+	unsigned waiting;
+	int64_t timeout_ns;
+	int64_t last_id;
+	bool any;
+};
+
+struct rqt_table *rqt_create(int64_t timeout_ns)
+{
+	struct rqt_table *t = calloc(1, sizeof(*t));
+	if (t != NULL)
+		t->timeout_ns = timeout_ns;
+	return t;
+}
+
+void rqt_destroy(struct rqt_table *t)
+{
+	free(t);
+}
+
+int64_t rqt_add(struct rqt_table *t, int64_t want_id, int64_t mono_ns)
+{
+	/* Ids only grow, so two requests in the same millisecond, or after the system clock was
+	 * stepped back, still differ and no old answer can match a new request. */
+	int64_t id = (t->any && want_id <= t->last_id) ? t->last_id + 1 : want_id;
+	struct rqt_entry *e = &t->e[t->next];
+
+	if (e->state == RQT_WAITING)
+		t->waiting--;
+	e->id = id;
+	e->sent_ns = mono_ns;
+	e->state = RQT_WAITING;
+	t->waiting++;
+	t->next = (t->next + 1) % RQT_CAPACITY;
+	t->last_id = id;
+	t->any = true;
+	return id;
+}
+
+static int find(const struct rqt_table *t, int64_t id)
+{
+	for (int i = 0; i < RQT_CAPACITY; i++) {
+		if (t->e[i].state != RQT_FREE && t->e[i].id == id)
+			return i;
+	}
+	return -1;
+}
+
+static bool overdue(const struct rqt_table *t, const struct rqt_entry *e, int64_t now_ns)
+{
+	return now_ns - e->sent_ns > t->timeout_ns;
+}
+
+static enum rqt_match classify(const struct rqt_table *t, const struct rqt_entry *e, int64_t now_ns)
+{
+	if (e == NULL)
+		return RQT_UNKNOWN;
+	if (e->state == RQT_ANSWERED)
+		return RQT_DUPLICATE;
+	/* An overdue entry still waiting is left for rqt_expire to count as a timeout. */
+	if (e->state == RQT_TIMED_OUT || overdue(t, e, now_ns))
+		return RQT_EXPIRED;
+	return RQT_MATCHED;
+}
+
+enum rqt_match rqt_find(const struct rqt_table *t, int64_t id, int64_t now_ns, int64_t *sent_ns)
+{
+	int i = find(t, id);
+	const struct rqt_entry *e = i < 0 ? NULL : &t->e[i];
+	enum rqt_match m = classify(t, e, now_ns);
+
+	if (m == RQT_MATCHED)
+		*sent_ns = e->sent_ns;
+	return m;
+}
+
+enum rqt_match rqt_match(struct rqt_table *t, int64_t id, int64_t now_ns, int64_t *sent_ns)
+{
+	enum rqt_match m = rqt_find(t, id, now_ns, sent_ns);
+
+	if (m == RQT_MATCHED) {
+		t->e[find(t, id)].state = RQT_ANSWERED;
+		t->waiting--;
+	}
+	return m;
+}
+
+unsigned rqt_expire(struct rqt_table *t, int64_t now_ns)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < RQT_CAPACITY && t->waiting > 0; i++) {
+		struct rqt_entry *e = &t->e[i];
+		if (e->state == RQT_WAITING && overdue(t, e, now_ns)) {
+			e->state = RQT_TIMED_OUT;
+			t->waiting--;
+			n++;
+		}
+	}
+	return n;
+}
+
+unsigned rqt_outstanding(const struct rqt_table *t)
+{
+	return t->waiting;
+}
+
+const char *rqt_match_name(enum rqt_match m)
+{
+	switch (m) {
+	case RQT_MATCHED:
+		return "matched";
+	case RQT_UNKNOWN:
+		return "unknown request";
+	case RQT_DUPLICATE:
+		return "duplicate";
+	case RQT_EXPIRED:
+		return "expired";
+	}
+	return "unknown";
+}

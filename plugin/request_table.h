@@ -1,0 +1,49 @@
+/*
+ * request_table: the requests in flight, keyed by the deviceSendTime the platform echoes.
+ *
+ * Each id is used once: an answered, expired or overwritten request never matches again, so a
+ * replayed or late response cannot become a sample. The table is a small ring; an entry lives
+ * until its slot is reused, which lets a late or repeated answer be told from an unknown one.
+ */
+#ifndef IOTNTP_REQUEST_TABLE_H
+#define IOTNTP_REQUEST_TABLE_H
+
+#include <stdint.h>
+
+/* Slots in the ring: several bursts of the largest size. */
+#define RQT_CAPACITY 64
+
+enum rqt_match {
+	RQT_MATCHED = 0, /* outstanding and in time: now answered */
+	RQT_UNKNOWN,     /* never sent, or forgotten */
+	RQT_DUPLICATE,   /* already answered */
+	RQT_EXPIRED,     /* answered after the timeout */
+};
+
+struct rqt_table;
+
+/* Creates an empty table, or NULL when out of memory. */
+struct rqt_table *rqt_create(int64_t timeout_ns);
+
+/* Frees the table. */
+void rqt_destroy(struct rqt_table *t);
+
+/* Records a request sent at mono_ns; returns its id: want_id, raised to stay unique. */
+int64_t rqt_add(struct rqt_table *t, int64_t want_id, int64_t mono_ns);
+
+/* Looks an echoed id up at now_ns without closing it; on RQT_MATCHED gives the send time. */
+enum rqt_match rqt_find(const struct rqt_table *t, int64_t id, int64_t now_ns, int64_t *sent_ns);
+
+/* Matches an echoed id at now_ns; on RQT_MATCHED gives the send time and closes the entry. */
+enum rqt_match rqt_match(struct rqt_table *t, int64_t id, int64_t now_ns, int64_t *sent_ns);
+
+/* Expires the outstanding requests older than the timeout; returns how many expired now. */
+unsigned rqt_expire(struct rqt_table *t, int64_t now_ns);
+
+/* Number of requests still waiting for an answer. */
+unsigned rqt_outstanding(const struct rqt_table *t);
+
+/* Human-readable name of a match result, for logs and counters. */
+const char *rqt_match_name(enum rqt_match m);
+
+#endif

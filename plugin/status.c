@@ -1,0 +1,70 @@
+#include "status.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+struct sts_out {
+	char *buf;
+	size_t size;
+	size_t len;
+	bool overflow;
+};
+
+static void put(struct sts_out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->size - o->len)
+		o->overflow = true;
+	else
+		o->len += (size_t)n;
+}
+
+static void put_utc(struct sts_out *o, const struct timespec *ts)
+{
+	struct tm tm;
+	char when[32];
+	time_t sec = ts->tv_sec;
+
+	if (gmtime_r(&sec, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+		put(o, "null");
+		return;
+	}
+	put(o, "\"%s.%03ldZ\"", when, ts->tv_nsec / 1000000);
+}
+
+int sts_format(char *buf, size_t size, const struct sts_view *v)
+{
+	struct sts_out o = {buf, size, 0, false};
+	const struct syn_counters *c = v->counters;
+
+	if (size == 0)
+		return -1;
+	put(&o, "{\"synced\":%s", v->synced ? "true" : "false");
+	if (v->have_sample) {
+		put(&o, ",\"offset_s\":%.9f,\"rtt_ms\":%.3f,\"last_sample_utc\":",
+		    (double)v->last_sample.offset_ns / 1e9, (double)v->last_sample.rtt_ns / 1e6);
+		put_utc(&o, &v->last_sample.recv_real);
+	} else {
+		put(&o, ",\"offset_s\":null,\"rtt_ms\":null,\"last_sample_utc\":null");
+	}
+	put(&o,
+	    ",\"sent\":%" PRIu64 ",\"answered\":%" PRIu64 ",\"timed_out\":%" PRIu64
+	    ",\"rejected\":%" PRIu64 ",\"polls\":%" PRIu64 ",\"samples\":%" PRIu64,
+	    c->sent, c->answered, c->timed_out, c->rejected, c->polls, c->samples);
+	put(&o, ",\"dropped_by\":{");
+	const char *sep = "";
+	for (int i = SYN_ACCEPTED + 1; i < SYN_VERDICT_COUNT; i++) {
+		put(&o, "%s\"%s\":%" PRIu64, sep, syn_verdict_name((enum syn_verdict)i),
+		    c->by_verdict[i]);
+		sep = ",";
+	}
+	put(&o, "},\"refclock_connected\":%s,\"samples_to_chrony\":%llu}",
+	    v->refclock_connected ? "true" : "false", v->samples_to_chrony);
+	return o.overflow ? -1 : (int)o.len;
+}

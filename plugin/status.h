@@ -1,0 +1,31 @@
+/*
+ * status: the retained JSON message that tells an operator how sync is going.
+ *
+ *   {"synced":true,"offset_s":3.700012,"rtt_ms":0.41,"last_sample_utc":"2026-11-24T21:00:00.123Z",
+ *    "sent":12,"answered":12,"timed_out":0,"rejected":0,"dropped_by":{...},
+ *    "refclock_connected":true,"samples_to_chrony":3}
+ */
+#ifndef IOTNTP_STATUS_H
+#define IOTNTP_STATUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sync.h"
+
+/* Room for a whole status message, terminating NUL included. */
+#define STS_BUF_SIZE 1024
+
+struct sts_view {
+	bool synced;
+	bool have_sample; /* last_sample holds the last good sample */
+	struct xch_sample last_sample;
+	const struct syn_counters *counters;
+	bool refclock_connected;
+	unsigned long long samples_to_chrony;
+};
+
+/* Writes the status JSON into buf; returns its length, or -1 if it does not fit. */
+int sts_format(char *buf, size_t size, const struct sts_view *v);
+
+#endif

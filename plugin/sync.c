@@ -1,0 +1,223 @@
+#include "sync.h"
+
+#include <stdlib.h>
+
+#include "codec.h"
+#include "request_table.h"
+#include "sample_select.h"
+
+enum syn_phase { SYN_IDLE, SYN_SENDING, SYN_WAITING };
+
+struct syn_engine {
+	struct syn_config cfg;
+	struct syn_counters count;
+	struct rqt_table *requests;
+	struct sel_burst burst;
+	enum syn_phase phase;
+	bool started;
+	int64_t next_poll_ns;
+	int64_t burst_start_ns;
+	int64_t next_send_ns;
+	int64_t last_send_ns;
+	unsigned sent_in_burst;
+	unsigned fast_left;
+	unsigned failed_streak;
+	bool ever_sampled;
+};
+
+struct syn_engine *syn_create(const struct syn_config *cfg)
+{
+	struct syn_engine *e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return NULL;
+	e->requests = rqt_create(cfg->timeout_ns);
+	if (e->requests == NULL) {
+		free(e);
+		return NULL;
+	}
+	e->cfg = *cfg;
+	e->phase = SYN_IDLE;
+	/* The first poll is fast by itself; this many more follow it quickly. */
+	e->fast_left = SYN_FAST_POLLS - 1;
+	return e;
+}
+
+void syn_destroy(struct syn_engine *e)
+{
+	if (e == NULL)
+		return;
+	rqt_destroy(e->requests);
+	free(e);
+}
+
+bool syn_request_due(struct syn_engine *e, int64_t mono_ns, int64_t real_ms, int64_t *id)
+{
+	if (e->phase == SYN_IDLE) {
+		if (e->started && mono_ns < e->next_poll_ns)
+			return false;
+		e->started = true;
+		e->phase = SYN_SENDING;
+		e->burst_start_ns = mono_ns;
+		e->next_send_ns = mono_ns;
+		e->sent_in_burst = 0;
+		sel_init(&e->burst, e->cfg.max_rtt_ns);
+	}
+	if (e->phase != SYN_SENDING || mono_ns < e->next_send_ns)
+		return false;
+
+	*id = rqt_add(e->requests, real_ms, mono_ns);
+	e->count.sent++;
+	e->last_send_ns = mono_ns;
+	/* Spacing counts from the schedule, not from a late tick, so a slow loop does not
+	 * stretch the burst. */
+	e->next_send_ns += e->cfg.spacing_ns;
+	if (++e->sent_in_burst >= e->cfg.burst)
+		e->phase = SYN_WAITING;
+	return true;
+}
+
+static enum syn_verdict from_codec(enum cdc_status st)
+{
+	switch (st) {
+	case CDC_TOO_LARGE:
+		return SYN_REJ_TOO_LARGE;
+	case CDC_NOT_JSON:
+		return SYN_REJ_NOT_JSON;
+	case CDC_MISSING_FIELD:
+		return SYN_REJ_MISSING_FIELD;
+	case CDC_BAD_TIME:
+		return SYN_REJ_BAD_TIME;
+	default:
+		return SYN_REJ_BAD_VALUE;
+	}
+}
+
+static enum syn_verdict from_match(enum rqt_match m)
+{
+	switch (m) {
+	case RQT_DUPLICATE:
+		return SYN_REJ_DUPLICATE;
+	case RQT_EXPIRED:
+		return SYN_REJ_EXPIRED;
+	default:
+		return SYN_REJ_UNKNOWN;
+	}
+}
+
+static enum syn_verdict from_exchange(enum xch_status st)
+{
+	switch (st) {
+	case XCH_SERVER_ORDER:
+		return SYN_REJ_SERVER_ORDER;
+	case XCH_NEGATIVE_RTT:
+		return SYN_REJ_NEGATIVE_RTT;
+	default:
+		return SYN_REJ_OUT_OF_RANGE;
+	}
+}
+
+static enum syn_verdict judge(struct syn_engine *e, const void *payload, size_t len,
+                              int64_t mono_ns, const struct timespec *real)
+{
+	struct cdc_response r;
+	struct xch_sample s;
+	int64_t sent_ns;
+
+	enum cdc_status cs = cdc_decode_response(payload, len, &r);
+	if (cs != CDC_OK)
+		return from_codec(cs);
+	enum rqt_match m = rqt_find(e->requests, r.device_send, mono_ns, &sent_ns);
+	if (m != RQT_MATCHED)
+		return from_match(m);
+	/* The request is closed only once the answer proved sound, so a forged answer with
+	 * impossible times cannot use up the real answer's slot. */
+	enum xch_status xs = xch_compute(r.server_recv, r.server_send, mono_ns - sent_ns, real, &s);
+	if (xs != XCH_OK)
+		return from_exchange(xs);
+	rqt_match(e->requests, r.device_send, mono_ns, &sent_ns);
+	e->count.answered++;
+	return sel_offer(&e->burst, &s) ? SYN_ACCEPTED : SYN_DISCARDED_RTT;
+}
+
+void syn_count_verdict(struct syn_engine *e, enum syn_verdict v)
+{
+	if ((unsigned)v >= SYN_VERDICT_COUNT)
+		return;
+	e->count.by_verdict[v]++;
+	if (v != SYN_ACCEPTED && v != SYN_DISCARDED_RTT)
+		e->count.rejected++;
+}
+
+enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t len,
+                              int64_t mono_ns, const struct timespec *real)
+{
+	enum syn_verdict v = judge(e, payload, len, mono_ns, real);
+
+	syn_count_verdict(e, v);
+	return v;
+}
+
+bool syn_poll_done(struct syn_engine *e, int64_t mono_ns, struct syn_poll_result *res)
+{
+	e->count.timed_out += rqt_expire(e->requests, mono_ns);
+	if (e->phase != SYN_WAITING)
+		return false;
+	if (rqt_outstanding(e->requests) > 0 && mono_ns - e->last_send_ns <= e->cfg.timeout_ns)
+		return false;
+
+	res->was_synced = syn_synced(e);
+	res->have_sample = sel_best(&e->burst, &res->sample);
+	e->count.polls++;
+	if (res->have_sample) {
+		e->count.samples++;
+		e->failed_streak = 0;
+		e->ever_sampled = true;
+		if (!res->was_synced)
+			e->fast_left = SYN_FAST_POLLS - 1;
+	} else {
+		e->failed_streak++;
+	}
+	res->synced = syn_synced(e);
+
+	int64_t interval = e->cfg.poll_ns;
+	if (e->fast_left > 0) {
+		e->fast_left--;
+		interval = SYN_FAST_INTERVAL_NS;
+	}
+	e->next_poll_ns = e->burst_start_ns + interval;
+	if (e->next_poll_ns < mono_ns)
+		e->next_poll_ns = mono_ns;
+	e->phase = SYN_IDLE;
+	return true;
+}
+
+bool syn_synced(const struct syn_engine *e)
+{
+	return e->ever_sampled && e->failed_streak < e->cfg.max_failed_polls;
+}
+
+const struct syn_counters *syn_counters(const struct syn_engine *e)
+{
+	return &e->count;
+}
+
+const char *syn_verdict_name(enum syn_verdict v)
+{
+	static const char *const names[SYN_VERDICT_COUNT] = {
+	    [SYN_ACCEPTED] = "accepted",
+	    [SYN_REJ_TOO_LARGE] = "too_large",
+	    [SYN_REJ_NOT_JSON] = "not_json",
+	    [SYN_REJ_MISSING_FIELD] = "missing_field",
+	    [SYN_REJ_BAD_VALUE] = "bad_value",
+	    [SYN_REJ_BAD_TIME] = "bad_time",
+	    [SYN_REJ_UNKNOWN] = "unknown_request",
+	    [SYN_REJ_DUPLICATE] = "duplicate",
+	    [SYN_REJ_EXPIRED] = "expired",
+	    [SYN_REJ_SERVER_ORDER] = "server_order",
+	    [SYN_REJ_NEGATIVE_RTT] = "negative_rtt",
+	    [SYN_REJ_OUT_OF_RANGE] = "out_of_range",
+	    [SYN_REJ_LOCAL_CLIENT] = "local_client",
+	    [SYN_DISCARDED_RTT] = "over_max_rtt",
+	};
+	return (unsigned)v < SYN_VERDICT_COUNT ? names[v] : "unknown";
+}

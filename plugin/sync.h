@@ -1,0 +1,99 @@
+/*
+ * sync: the sync role's schedule and bookkeeping, with no broker in sight.
+ *
+ * Every poll sends a burst of requests a little apart, waits for the answers or the timeout,
+ * and then yields at most one sample: the burst's exchange with the smallest round trip. The
+ * first polls after start, and after sync is regained, come quickly (like chrony's iburst) so
+ * LAN clients get time soon. The caller reads the clocks and does the I/O.
+ */
+#ifndef IOTNTP_SYNC_H
+#define IOTNTP_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "exchange.h"
+
+/* Quick polls after start and after sync is regained, and their interval. */
+#define SYN_FAST_POLLS       4
+#define SYN_FAST_INTERVAL_NS (2 * XCH_NS_PER_S)
+
+struct syn_config {
+	int64_t poll_ns;           /* steady poll interval */
+	int64_t spacing_ns;        /* between the requests of a burst */
+	int64_t timeout_ns;        /* a request unanswered this long has failed */
+	int64_t max_rtt_ns;        /* exchanges with a longer round trip are discarded */
+	unsigned burst;            /* requests per poll */
+	unsigned max_failed_polls; /* polls without a sample before sync is lost */
+};
+
+/* What became of a response. */
+enum syn_verdict {
+	SYN_ACCEPTED = 0,
+	SYN_REJ_TOO_LARGE,
+	SYN_REJ_NOT_JSON,
+	SYN_REJ_MISSING_FIELD,
+	SYN_REJ_BAD_VALUE,
+	SYN_REJ_BAD_TIME,
+	SYN_REJ_UNKNOWN,
+	SYN_REJ_DUPLICATE,
+	SYN_REJ_EXPIRED,
+	SYN_REJ_SERVER_ORDER,
+	SYN_REJ_NEGATIVE_RTT,
+	SYN_REJ_OUT_OF_RANGE,
+	SYN_REJ_LOCAL_CLIENT, /* published by a local client, not the bridge */
+	SYN_DISCARDED_RTT,    /* valid, but its round trip is over the maximum */
+	SYN_VERDICT_COUNT
+};
+
+struct syn_counters {
+	uint64_t sent;      /* requests published */
+	uint64_t answered;  /* valid answers to outstanding requests */
+	uint64_t timed_out; /* requests never answered in time */
+	uint64_t rejected;  /* responses dropped as invalid, unknown, late or repeated */
+	uint64_t polls;     /* polls completed */
+	uint64_t samples;   /* polls that produced a sample */
+	uint64_t by_verdict[SYN_VERDICT_COUNT];
+};
+
+/* The outcome of a finished poll. */
+struct syn_poll_result {
+	bool have_sample;
+	struct xch_sample sample;
+	bool synced;     /* a sample within the last max_failed_polls polls */
+	bool was_synced; /* before this poll */
+};
+
+struct syn_engine;
+
+/* Creates an engine whose first poll is due at once, or NULL when out of memory. */
+struct syn_engine *syn_create(const struct syn_config *cfg);
+
+/* Frees the engine. */
+void syn_destroy(struct syn_engine *e);
+
+/* Whether a request is due at mono_ns; if so records it as sent and gives the id to publish. */
+bool syn_request_due(struct syn_engine *e, int64_t mono_ns, int64_t real_ms, int64_t *id);
+
+/* Takes a response payload received at mono_ns (CLOCK_MONOTONIC) and real (CLOCK_REALTIME). */
+enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t len,
+                              int64_t mono_ns, const struct timespec *real);
+
+/* Counts a verdict; for responses the caller dropped before they reached the engine. */
+void syn_count_verdict(struct syn_engine *e, enum syn_verdict v);
+
+/* Whether the current poll ended by mono_ns; if so fills res. Returns true once per poll. */
+bool syn_poll_done(struct syn_engine *e, int64_t mono_ns, struct syn_poll_result *res);
+
+/* Whether a sample came within the last max_failed_polls polls. */
+bool syn_synced(const struct syn_engine *e);
+
+/* The counters so far. */
+const struct syn_counters *syn_counters(const struct syn_engine *e);
+
+/* Short snake_case name of a verdict, as used in the status message. */
+const char *syn_verdict_name(enum syn_verdict v);
+
+#endif

@@ -1,0 +1,252 @@
+# shellcheck shell=bash
+# chain.sh: starts and stops the whole iotntp chain on loopback, from the files in config/.
+#
+#   emulated platform   mosquitto + plugin (serve role), under faketime with a known offset
+#   gateway             mosquitto as user mosquitto + plugin (sync role) + bridge to the platform
+#   chronyd -x          the SOCK refclock fed by the plugin, serving NTP on a loopback port
+#   LAN client          chronyd -Q, a real NTP client, pointed at that port
+#
+# The config files are used as shipped; only what must differ on a test machine is replaced
+# (ports, the plugin's path, the socket path, the device's identity), and each replacement
+# must match or the chain refuses to start.
+#
+# Source it, set CHAIN_ROOT (the repository) and CHAIN_PLUGIN (the built .so), then call
+# chain_setup and the chain_start_* functions. chain_stop runs on exit, pass or fail.
+
+CHAIN_PK=${CHAIN_PK:-a1TestProduct}
+CHAIN_DN=${CHAIN_DN:-gateway-01}
+CHAIN_PIDS=()
+CHAIN_NAMES=()
+
+chain_log() {
+	printf '%s %s\n' "$(date +%T)" "$*" >&2
+}
+
+chain_die() {
+	chain_log "FAIL: $*"
+	exit 1
+}
+
+# A free loopback port for tcp or udp, from a range no system service uses.
+chain_free_port() {
+	local proto=$1 port tries
+	for tries in $(seq 1 50); do
+		port=$((20000 + RANDOM % 20000))
+		if ! ss -Hln "--$proto" "sport = :$port" | grep -q .; then
+			echo "$port"
+			return 0
+		fi
+	done
+	chain_die "no free $proto port after $tries tries"
+}
+
+# Copies SRC to DST replacing each FROM with TO (pairs of arguments); every FROM must occur.
+chain_render() {
+	local src=$1 dst=$2 text from to
+	shift 2
+	text=$(<"$src")
+	while [ $# -ge 2 ]; do
+		from=$1 to=$2
+		shift 2
+		[[ $text == *"$from"* ]] || chain_die "$src no longer contains '$from'"
+		text=${text//"$from"/"$to"}
+	done
+	printf '%s\n' "$text" >"$dst"
+}
+
+# Polls a command until it succeeds, for up to SECONDS; returns 1 on timeout.
+chain_wait() {
+	local seconds=$1 deadline
+	shift
+	deadline=$((SECONDS + seconds))
+	until "$@"; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.2
+	done
+}
+
+chain_spawn() {
+	local name=$1
+	shift
+	"$@" >"$CHAIN_DIR/$name.log" 2>&1 &
+	CHAIN_PIDS+=("$!")
+	CHAIN_NAMES+=("$name")
+	chain_log "started $name (pid $!)"
+}
+
+chain_pid() {
+	local i
+	for i in "${!CHAIN_NAMES[@]}"; do
+		[ "${CHAIN_NAMES[$i]}" = "$1" ] && echo "${CHAIN_PIDS[$i]}"
+	done
+	return 0
+}
+
+chain_alive() {
+	local pid
+	pid=$(chain_pid "$1")
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# Stops one process: TERM, then KILL if it has not exited within 5 s.
+chain_kill() {
+	local pid=$1
+	kill -TERM "$pid" 2>/dev/null || return 0
+	chain_wait 5 eval "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
+}
+
+chain_stop_one() {
+	local i
+	for i in "${!CHAIN_NAMES[@]}"; do
+		if [ "${CHAIN_NAMES[$i]}" = "$1" ]; then
+			chain_kill "${CHAIN_PIDS[$i]}"
+			unset 'CHAIN_PIDS[i]' 'CHAIN_NAMES[i]'
+		fi
+	done
+}
+
+chain_stop() {
+	local i
+	local n=${#CHAIN_PIDS[@]}
+	for i in "${!CHAIN_PIDS[@]}"; do
+		chain_kill "${CHAIN_PIDS[$i]}"
+	done
+	[ "$n" -eq 0 ] || chain_log "stopped the chain"
+	CHAIN_PIDS=()
+	CHAIN_NAMES=()
+	if [ -n "${CHAIN_DIR:-}" ] && [ -z "${CHAIN_KEEP:-}" ]; then
+		rm -rf "$CHAIN_DIR"
+	fi
+}
+
+chain_setup() {
+	[ "$(id -u)" -eq 0 ] || chain_die "the chain needs root: chronyd and a broker running as user mosquitto"
+	for tool in mosquitto mosquitto_sub chronyd chronyc faketime ss; do
+		command -v "$tool" >/dev/null || chain_die "$tool is not installed"
+	done
+	id mosquitto >/dev/null 2>&1 || chain_die "user mosquitto does not exist (install mosquitto)"
+	[ -f "$CHAIN_PLUGIN" ] || chain_die "plugin $CHAIN_PLUGIN not built"
+
+	CHAIN_DIR=$(mktemp -d /tmp/iotntp-chain.XXXXXX)
+	# The broker drops to user mosquitto before it loads the plugin: it must reach both.
+	chmod 0755 "$CHAIN_DIR"
+	install -m 0755 "$CHAIN_PLUGIN" "$CHAIN_DIR/mosquitto_iotntp.so"
+	CHAIN_SOCK=$CHAIN_DIR/chrony.iotntp.sock
+	CHAIN_PLATFORM_PORT=$(chain_free_port tcp)
+	CHAIN_GATEWAY_PORT=$(chain_free_port tcp)
+	CHAIN_NTP_PORT=$(chain_free_port udp)
+	CHAIN_CMD_PORT=$(chain_free_port udp)
+	trap chain_stop EXIT
+	trap 'exit 130' INT TERM
+}
+
+# A platform offset of 1 to 6 s either way, with a millisecond fraction, new on every run.
+chain_random_offset() {
+	local sign=+
+	[ $((RANDOM % 2)) -eq 0 ] && sign=-
+	printf '%s%d.%03d' "$sign" $((1 + RANDOM % 5)) $((RANDOM % 1000))
+}
+
+chain_start_platform() {
+	CHAIN_PLATFORM_OFFSET=$1
+	chain_render "$CHAIN_ROOT/config/mosquitto/platform-emulator.conf" "$CHAIN_DIR/platform.conf" \
+		"listener 1884 127.0.0.1" "listener $CHAIN_PLATFORM_PORT 127.0.0.1" \
+		"/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so" "$CHAIN_DIR/mosquitto_iotntp.so"
+	# Only the platform's wall clock is shifted; its monotonic clock stays true.
+	chain_spawn platform env FAKETIME_DONT_FAKE_MONOTONIC=1 \
+		faketime -f "${CHAIN_PLATFORM_OFFSET}s" mosquitto -c "$CHAIN_DIR/platform.conf"
+	chain_wait 10 chain_listening "$CHAIN_PLATFORM_PORT" || chain_die "platform broker did not start: $(tail -3 "$CHAIN_DIR/platform.log")"
+}
+
+chain_listening() {
+	ss -Hltn "sport = :$1" | grep -q .
+}
+
+chain_start_chronyd() {
+	chain_render "$CHAIN_ROOT/config/chrony/iotntp.conf" "$CHAIN_DIR/chrony-iotntp.conf" \
+		"/run/chrony.iotntp.sock" "$CHAIN_SOCK"
+	# The rest of a gateway's chrony.conf, made local. No makestep here: with -x chronyd
+	# cannot step, and a failed step would discard the correction it serves.
+	cat >"$CHAIN_DIR/chrony.conf" <<-EOF
+		pidfile $CHAIN_DIR/chronyd.pid
+		port $CHAIN_NTP_PORT
+		bindaddress 127.0.0.1
+		cmdport $CHAIN_CMD_PORT
+		bindcmdaddress 127.0.0.1
+		bindcmdaddress /
+		allow 127.0.0.1
+		include $CHAIN_DIR/chrony-iotntp.conf
+	EOF
+	rm -f "$CHAIN_DIR/chronyd.pid"
+	chain_spawn chronyd chronyd -x -d -f "$CHAIN_DIR/chrony.conf"
+	# What the systemd drop-in does on a gateway: let the mosquitto group write.
+	"$CHAIN_ROOT/chrony-refclock/iotntp-chrony-socket-access" "$CHAIN_SOCK" mosquitto ||
+		chain_die "chronyd socket: $(tail -3 "$CHAIN_DIR/chronyd.log")"
+}
+
+chain_start_gateway() {
+	mkdir -p "$CHAIN_DIR/gateway.d"
+	chain_render "$CHAIN_ROOT/config/mosquitto/gateway.conf" "$CHAIN_DIR/gateway.d/iotntp.conf" \
+		"YourProductKey" "$CHAIN_PK" \
+		"YourDeviceName" "$CHAIN_DN" \
+		"platform.example.com:1883" "127.0.0.1:$CHAIN_PLATFORM_PORT" \
+		"/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so" "$CHAIN_DIR/mosquitto_iotntp.so" \
+		"/run/chrony.iotntp.sock" "$CHAIN_SOCK" \
+		"${CHAIN_GATEWAY_EDITS[@]}"
+	# The rest of a gateway's mosquitto.conf, made local (Debian's includes conf.d likewise).
+	cat >"$CHAIN_DIR/gateway.conf" <<-EOF
+		user mosquitto
+		include_dir $CHAIN_DIR/gateway.d
+		listener $CHAIN_GATEWAY_PORT 127.0.0.1
+		allow_anonymous true
+	EOF
+	chain_spawn gateway mosquitto -c "$CHAIN_DIR/gateway.conf"
+	chain_wait 10 chain_listening "$CHAIN_GATEWAY_PORT" || chain_die "gateway broker did not start: $(tail -3 "$CHAIN_DIR/gateway.log")"
+}
+
+# The retained status message of the gateway's plugin, or nothing.
+chain_status() {
+	mosquitto_sub -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" -t iotntp/status -C 1 -W 2 2>/dev/null
+}
+
+chain_status_synced() {
+	chain_status | grep -q '"synced":true'
+}
+
+# Whether chronyd has selected the IOT refclock and serves time with a normal leap status.
+chain_chrony_synced() {
+	local t
+	t=$(chronyc -n -c -h 127.0.0.1 -p "$CHAIN_CMD_PORT" tracking 2>/dev/null) || return 1
+	[ "$(cut -d, -f2 <<<"$t")" = IOT ] && [ "$(cut -d, -f14 <<<"$t")" = Normal ]
+}
+
+# What a LAN NTP client measures against the gateway: seconds its own clock is behind.
+chain_client_offset() {
+	local conf=$CHAIN_DIR/client.conf out
+	cat >"$conf" <<-EOF
+		server 127.0.0.1 port $CHAIN_NTP_PORT iburst
+		pidfile $CHAIN_DIR/client.$RANDOM.pid
+		cmdport 0
+		bindcmdaddress /
+	EOF
+	out=$(chronyd -Q -t 20 -f "$conf" 2>&1) || true
+	printf "%s\n" "$out" >>"$CHAIN_DIR/client.log"
+	sed -n 's/.*System clock wrong by \([-+0-9.]*\) seconds.*/\1/p' <<<"$out" | tail -1
+}
+
+# Asks the gateway as a LAN client until it answers (up to SECONDS); sets CHAIN_CLIENT_OFFSET.
+chain_measure_client() {
+	CHAIN_CLIENT_OFFSET=
+	chain_wait "$1" chain_client_answered
+}
+
+chain_client_answered() {
+	CHAIN_CLIENT_OFFSET=$(chain_client_offset)
+	[ -n "$CHAIN_CLIENT_OFFSET" ]
+}
+
+# Milliseconds from the platform's offset to what the client measured.
+chain_error_ms() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f", (a - b) * 1000 }'
+}

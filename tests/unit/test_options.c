@@ -1,0 +1,449 @@
+/*
+ * Unit tests for options: the plugin_opt_* lines of mosquitto.conf.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+#include "runner.h"
+
+#define MAX_PAIRS 32
+
+static struct opt_config cfg;
+static char err[OPT_ERR_SIZE];
+
+/* The three options the sync role needs, then up to MAX_PAIRS - 3 more. */
+struct pairs {
+	struct opt_pair p[MAX_PAIRS];
+	int n;
+};
+
+static struct pairs sync_minimum(void)
+{
+	struct pairs ps = {.p = {{"product_key", "a1B2c3D4e5F"},
+	                         {"device_name", "gateway-01"},
+	                         {"bridge_client_id", "bridge-aliyun"}},
+	                   .n = 3};
+	return ps;
+}
+
+static void add(struct pairs *ps, const char *key, const char *value)
+{
+	CU_ASSERT_FATAL(ps->n < MAX_PAIRS);
+	ps->p[ps->n].key = key;
+	ps->p[ps->n].value = value;
+	ps->n++;
+}
+
+static int parse(const struct pairs *ps)
+{
+	err[0] = '\0';
+	return opt_parse(&cfg, ps->p, ps->n, err, sizeof(err));
+}
+
+/* Expects the minimum plus key=value to fail with a message naming name. */
+static void expect_error(const char *key, const char *value, const char *name)
+{
+	struct pairs ps = sync_minimum();
+	add(&ps, key, value);
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	if (strstr(err, name) == NULL) {
+		fprintf(stderr, "\n  %s=%s: error \"%s\" does not name %s\n", key, value, err,
+		        name);
+		CU_FAIL("error does not name the option");
+	}
+}
+
+static void expect_ok(const char *key, const char *value)
+{
+	struct pairs ps = sync_minimum();
+	add(&ps, key, value);
+	if (parse(&ps) != 0) {
+		fprintf(stderr, "\n  %s=%s: unexpected error \"%s\"\n", key, value, err);
+		CU_FAIL("valid option rejected");
+	}
+}
+
+static void sync_role_defaults_fill_the_rest(void)
+{
+	struct pairs ps = sync_minimum();
+
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_EQUAL(cfg.role, OPT_ROLE_SYNC);
+	CU_ASSERT_STRING_EQUAL(cfg.product_key, "a1B2c3D4e5F");
+	CU_ASSERT_STRING_EQUAL(cfg.device_name, "gateway-01");
+	CU_ASSERT_STRING_EQUAL(cfg.bridge_client_id, "bridge-aliyun");
+	CU_ASSERT_STRING_EQUAL(cfg.refclock_socket, OPT_DEFAULT_SOCKET);
+	CU_ASSERT_STRING_EQUAL(cfg.status_topic, OPT_DEFAULT_STATUS_TOPIC);
+	CU_ASSERT_EQUAL(cfg.poll_interval_s, OPT_DEFAULT_POLL_S);
+	CU_ASSERT_EQUAL(cfg.burst, OPT_DEFAULT_BURST);
+	CU_ASSERT_EQUAL(cfg.burst_spacing_ms, OPT_DEFAULT_SPACING_MS);
+	CU_ASSERT_EQUAL(cfg.response_timeout_ms, OPT_DEFAULT_TIMEOUT_MS);
+	CU_ASSERT_EQUAL(cfg.max_rtt_ms, OPT_DEFAULT_MAX_RTT_MS);
+	CU_ASSERT_EQUAL(cfg.max_failed_polls, OPT_DEFAULT_FAILED_POLLS);
+}
+
+static void default_topics_are_the_platform_ntp_topics(void)
+{
+	struct pairs ps = sync_minimum();
+
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_STRING_EQUAL(cfg.request_topic, "/ext/ntp/a1B2c3D4e5F/gateway-01/request");
+	CU_ASSERT_STRING_EQUAL(cfg.response_topic, "/ext/ntp/a1B2c3D4e5F/gateway-01/response");
+}
+
+static void given_values_replace_the_defaults(void)
+{
+	struct pairs ps = sync_minimum();
+	add(&ps, "role", "sync");
+	add(&ps, "refclock_socket", "/var/run/chrony/iotntp.sock");
+	add(&ps, "request_topic", "site/ntp/req");
+	add(&ps, "response_topic", "site/ntp/resp");
+	add(&ps, "status_topic", "site/ntp/status");
+	add(&ps, "poll_interval", "64");
+	add(&ps, "burst", "8");
+	add(&ps, "burst_spacing_ms", "100");
+	add(&ps, "response_timeout_ms", "5000");
+	add(&ps, "max_rtt_ms", "250");
+	add(&ps, "max_failed_polls", "10");
+
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_STRING_EQUAL(cfg.refclock_socket, "/var/run/chrony/iotntp.sock");
+	CU_ASSERT_STRING_EQUAL(cfg.request_topic, "site/ntp/req");
+	CU_ASSERT_STRING_EQUAL(cfg.response_topic, "site/ntp/resp");
+	CU_ASSERT_STRING_EQUAL(cfg.status_topic, "site/ntp/status");
+	CU_ASSERT_EQUAL(cfg.poll_interval_s, 64);
+	CU_ASSERT_EQUAL(cfg.burst, 8);
+	CU_ASSERT_EQUAL(cfg.burst_spacing_ms, 100);
+	CU_ASSERT_EQUAL(cfg.response_timeout_ms, 5000);
+	CU_ASSERT_EQUAL(cfg.max_rtt_ms, 250);
+	CU_ASSERT_EQUAL(cfg.max_failed_polls, 10);
+}
+
+static void each_required_option_missing_is_named(void)
+{
+	const char *required[] = {"product_key", "device_name", "bridge_client_id"};
+
+	for (int skip = 0; skip < 3; skip++) {
+		struct pairs all = sync_minimum(), ps = {.n = 0};
+		for (int i = 0; i < 3; i++) {
+			if (i != skip)
+				add(&ps, all.p[i].key, all.p[i].value);
+		}
+		CU_ASSERT_EQUAL(parse(&ps), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, required[skip]));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "required"));
+	}
+	struct pairs none = {.n = 0};
+	CU_ASSERT_EQUAL(parse(&none), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "required"));
+}
+
+static void serve_role_needs_no_product_key(void)
+{
+	struct pairs ps = {.n = 0};
+	add(&ps, "role", "serve");
+	CU_ASSERT_EQUAL(parse(&ps), 0);
+	CU_ASSERT_EQUAL(cfg.role, OPT_ROLE_SERVE);
+	/* Order does not matter. */
+	struct pairs later = {.n = 0};
+	add(&later, "poll_interval", "30");
+	add(&later, "role", "serve");
+	CU_ASSERT_EQUAL(parse(&later), 0);
+	CU_ASSERT_EQUAL(cfg.role, OPT_ROLE_SERVE);
+}
+
+static void unknown_role_is_rejected(void)
+{
+	expect_error("role", "client", "role");
+	expect_error("role", "", "role");
+	expect_error("role", "Sync", "role");
+}
+
+static void unknown_option_is_rejected_by_name(void)
+{
+	expect_error("poll_intervall", "16", "poll_intervall");
+	expect_error("plugin_opt_burst", "4", "plugin_opt_burst");
+	expect_error("", "x", "unknown");
+}
+
+static void option_given_twice_is_rejected(void)
+{
+	struct pairs ps = sync_minimum();
+	add(&ps, "burst", "4");
+	add(&ps, "burst", "4");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "burst"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "twice"));
+
+	ps = sync_minimum();
+	add(&ps, "product_key", "other");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "product_key"));
+}
+
+static const char *const numeric_options[] = {"poll_interval",    "burst",
+                                              "burst_spacing_ms", "response_timeout_ms",
+                                              "max_rtt_ms",       "max_failed_polls"};
+
+static void malformed_numbers_are_rejected_naming_the_option(void)
+{
+	const char *bad[] = {"",   "abc",  "12abc", " 12", "12 ", "+12", "-1",
+	                     "-0", "0x10", "1.5",   "1e3", "٣",   "12\n"};
+
+	for (size_t o = 0; o < sizeof(numeric_options) / sizeof(numeric_options[0]); o++) {
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			expect_error(numeric_options[o], bad[i], numeric_options[o]);
+	}
+}
+
+static void zero_and_out_of_range_numbers_are_rejected(void)
+{
+	for (size_t o = 0; o < sizeof(numeric_options) / sizeof(numeric_options[0]); o++) {
+		expect_error(numeric_options[o], "0", numeric_options[o]);
+		expect_error(numeric_options[o], "99999999999999999999999", numeric_options[o]);
+		expect_error(numeric_options[o], "4294967297", numeric_options[o]);
+	}
+	expect_error("poll_interval", "1", "poll_interval");
+	expect_error("poll_interval", "86401", "poll_interval");
+	expect_error("burst", "17", "burst");
+	expect_error("burst_spacing_ms", "9", "burst_spacing_ms");
+	expect_error("burst_spacing_ms", "10001", "burst_spacing_ms");
+	expect_error("response_timeout_ms", "99", "response_timeout_ms");
+	expect_error("response_timeout_ms", "60001", "response_timeout_ms");
+	expect_error("max_failed_polls", "1001", "max_failed_polls");
+}
+
+static void range_limits_themselves_are_accepted(void)
+{
+	expect_ok("poll_interval", "86400");
+	expect_ok("burst", "1");
+	expect_ok("burst", "16");
+	expect_ok("burst_spacing_ms", "10");
+	expect_ok("max_rtt_ms", "1");
+	expect_ok("max_failed_polls", "1");
+	expect_ok("max_failed_polls", "1000");
+	/* Leading zeros are still a whole number. */
+	expect_ok("burst", "04");
+}
+
+static void empty_text_and_control_characters_are_rejected(void)
+{
+	const char *text[] = {"product_key",     "device_name",   "bridge_client_id",
+	                      "refclock_socket", "request_topic", "response_topic",
+	                      "status_topic"};
+
+	for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
+		expect_error(text[i], "", text[i]);
+		expect_error(text[i], "a\tb", text[i]);
+	}
+	/* The minimum given twice is a duplicate, so replace the value in place. */
+	struct pairs ps = sync_minimum();
+	ps.p[0].value = "";
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "product_key"));
+}
+
+static void overlong_values_are_rejected(void)
+{
+	char name[OPT_MAX_NAME + 2], path[OPT_MAX_PATH + 1], topic[OPT_MAX_TOPIC + 2];
+	char client[OPT_MAX_CLIENT + 2];
+	struct pairs ps;
+
+	memset(name, 'k', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0'; /* OPT_MAX_NAME + 1 characters */
+	ps = sync_minimum();
+	ps.p[0].value = name;
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "product_key"));
+	name[OPT_MAX_NAME] = '\0'; /* exactly OPT_MAX_NAME */
+	CU_ASSERT_EQUAL(parse(&ps), 0);
+	CU_ASSERT_STRING_EQUAL(cfg.product_key, name);
+
+	memset(client, 'c', sizeof(client) - 1);
+	client[sizeof(client) - 1] = '\0';
+	ps = sync_minimum();
+	ps.p[2].value = client;
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "bridge_client_id"));
+
+	/* sun_path holds 107 characters and a NUL. */
+	memset(path, 'p', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0'; /* OPT_MAX_PATH characters */
+	expect_error("refclock_socket", path, "refclock_socket");
+	path[OPT_MAX_PATH - 1] = '\0';
+	expect_ok("refclock_socket", path);
+
+	memset(topic, 't', sizeof(topic) - 1);
+	topic[sizeof(topic) - 1] = '\0';
+	expect_error("status_topic", topic, "status_topic");
+	expect_error("request_topic", topic, "request_topic");
+	topic[OPT_MAX_TOPIC] = '\0';
+	expect_ok("status_topic", topic);
+}
+
+static void wildcards_in_topics_are_rejected(void)
+{
+	const char *topics[] = {"request_topic", "response_topic", "status_topic"};
+	const char *bad[] = {"a/+/b", "a/#", "#", "+", "ntp+x"};
+
+	for (size_t t = 0; t < 3; t++) {
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			expect_error(topics[t], bad[i], topics[t]);
+	}
+}
+
+static void product_key_and_device_name_take_only_platform_characters(void)
+{
+	const char *bad[] = {"a/b", "a b", "a+b", "a#b", "a\"b", "ä", "a*b"};
+	struct pairs ps;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ps = sync_minimum();
+		ps.p[0].value = bad[i];
+		CU_ASSERT_EQUAL(parse(&ps), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "product_key"));
+		ps = sync_minimum();
+		ps.p[1].value = bad[i];
+		CU_ASSERT_EQUAL(parse(&ps), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "device_name"));
+	}
+	ps = sync_minimum();
+	ps.p[1].value = "dev-1_a@b.c:d";
+	CU_ASSERT_EQUAL(parse(&ps), 0);
+}
+
+static void bridge_client_id_must_not_hold_topic_characters(void)
+{
+	const char *bad[] = {"a/b", "a+b", "a#b"};
+
+	for (size_t i = 0; i < 3; i++) {
+		struct pairs ps = sync_minimum();
+		ps.p[2].value = bad[i];
+		CU_ASSERT_EQUAL(parse(&ps), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "bridge_client_id"));
+	}
+}
+
+static void relative_socket_path_is_rejected(void)
+{
+	expect_error("refclock_socket", "run/chrony.iotntp.sock", "refclock_socket");
+	expect_error("refclock_socket", "./chrony.sock", "refclock_socket");
+	expect_ok("refclock_socket", "/tmp/x.sock");
+}
+
+static void max_rtt_over_the_response_timeout_is_rejected(void)
+{
+	struct pairs ps = sync_minimum();
+	add(&ps, "response_timeout_ms", "500");
+	add(&ps, "max_rtt_ms", "501");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "max_rtt_ms"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "response_timeout_ms"));
+	/* Equal is allowed. */
+	ps.p[ps.n - 1].value = "500";
+	CU_ASSERT_EQUAL(parse(&ps), 0);
+}
+
+static void poll_interval_shorter_than_the_burst_is_rejected(void)
+{
+	/* Defaults: 3 x 200 ms + 3000 ms = 3.6 s of burst in a 2 s poll. */
+	expect_error("poll_interval", "2", "poll_interval");
+	expect_error("poll_interval", "3", "poll_interval");
+	expect_ok("poll_interval", "4");
+
+	/* One request and a 2000 ms timeout fill a 2 s poll exactly: still too long. */
+	struct pairs ps = sync_minimum();
+	add(&ps, "poll_interval", "2");
+	add(&ps, "burst", "1");
+	add(&ps, "response_timeout_ms", "2000");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "poll_interval"));
+	ps.p[ps.n - 1].value = "1999";
+	CU_ASSERT_EQUAL(parse(&ps), 0);
+
+	/* The burst is 15 x 10 s + 60 s = 210 s. */
+	ps = sync_minimum();
+	add(&ps, "burst", "16");
+	add(&ps, "burst_spacing_ms", "10000");
+	add(&ps, "response_timeout_ms", "60000");
+	add(&ps, "poll_interval", "210");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "poll_interval"));
+	ps.p[ps.n - 1].value = "211";
+	CU_ASSERT_EQUAL(parse(&ps), 0);
+}
+
+static void same_request_and_response_topic_is_rejected(void)
+{
+	struct pairs ps = sync_minimum();
+	add(&ps, "request_topic", "x/ntp");
+	add(&ps, "response_topic", "x/ntp");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "response_topic"));
+}
+
+static void null_key_or_value_does_not_crash(void)
+{
+	struct pairs ps = sync_minimum();
+	add(&ps, NULL, "x");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	ps = sync_minimum();
+	add(&ps, "burst", NULL);
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "burst"));
+}
+
+static void error_fits_a_small_buffer(void)
+{
+	struct pairs ps = sync_minimum();
+	char small[12];
+
+	memset(small, 'x', sizeof(small));
+	add(&ps, "burst", "banana");
+	CU_ASSERT_EQUAL(opt_parse(&cfg, ps.p, ps.n, small, sizeof(small)), -1);
+	CU_ASSERT_EQUAL(small[sizeof(small) - 1], '\0');
+	CU_ASSERT_EQUAL(strlen(small), sizeof(small) - 1);
+}
+
+static int init_options_tests(void)
+{
+	static CU_TestInfo tests[] = {
+	    RUNNER_TEST(sync_role_defaults_fill_the_rest),
+	    RUNNER_TEST(default_topics_are_the_platform_ntp_topics),
+	    RUNNER_TEST(given_values_replace_the_defaults),
+	    RUNNER_TEST(each_required_option_missing_is_named),
+	    RUNNER_TEST(serve_role_needs_no_product_key),
+	    RUNNER_TEST(unknown_role_is_rejected),
+	    RUNNER_TEST(unknown_option_is_rejected_by_name),
+	    RUNNER_TEST(option_given_twice_is_rejected),
+	    RUNNER_TEST(malformed_numbers_are_rejected_naming_the_option),
+	    RUNNER_TEST(zero_and_out_of_range_numbers_are_rejected),
+	    RUNNER_TEST(range_limits_themselves_are_accepted),
+	    RUNNER_TEST(empty_text_and_control_characters_are_rejected),
+	    RUNNER_TEST(overlong_values_are_rejected),
+	    RUNNER_TEST(wildcards_in_topics_are_rejected),
+	    RUNNER_TEST(product_key_and_device_name_take_only_platform_characters),
+	    RUNNER_TEST(bridge_client_id_must_not_hold_topic_characters),
+	    RUNNER_TEST(relative_socket_path_is_rejected),
+	    RUNNER_TEST(max_rtt_over_the_response_timeout_is_rejected),
+	    RUNNER_TEST(poll_interval_shorter_than_the_burst_is_rejected),
+	    RUNNER_TEST(same_request_and_response_topic_is_rejected),
+	    RUNNER_TEST(null_key_or_value_does_not_crash),
+	    RUNNER_TEST(error_fits_a_small_buffer),
+	    CU_TEST_INFO_NULL,
+	};
+	return runner_add_suite("options", tests);
+}
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	if (init_options_tests() != 0) {
+		CU_cleanup_registry();
+		return 1;
+	}
+	return runner_run();
+}

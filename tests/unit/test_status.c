@@ -1,0 +1,230 @@
+/*
+ * Unit tests for status: the retained JSON status message.
+ */
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "runner.h"
+#include "status.h"
+
+#define MS INT64_C(1000000)
+
+/* 2026-11-24T21:00:00Z */
+#define EPOCH_2026_S 1795554000
+
+static struct syn_counters counters;
+
+static void fill_counters(void)
+{
+	memset(&counters, 0, sizeof(counters));
+	counters.sent = 12;
+	counters.answered = 11;
+	counters.timed_out = 1;
+	counters.polls = 3;
+	counters.samples = 2;
+	for (int i = 0; i < SYN_VERDICT_COUNT; i++)
+		counters.by_verdict[i] = 100 + (uint64_t)i;
+	counters.rejected = 5;
+}
+
+static struct sts_view view_with_sample(void)
+{
+	struct sts_view v = {
+	    .synced = true,
+	    .have_sample = true,
+	    .last_sample = {.recv_real = {.tv_sec = EPOCH_2026_S, .tv_nsec = 123456789},
+	                    .offset_ns = -1500000,
+	                    .rtt_ns = 20500000},
+	    .counters = &counters,
+	    .refclock_connected = true,
+	    .samples_to_chrony = 3,
+	};
+	return v;
+}
+
+/* Parses the whole of text as JSON, nothing after it. */
+static cJSON *parse(const char *text)
+{
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+	CU_ASSERT_PTR_NOT_NULL(root);
+	CU_ASSERT(cJSON_IsObject(root));
+	return root;
+}
+
+static double number(const cJSON *root, const char *name)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, name);
+	CU_ASSERT(cJSON_IsNumber(item));
+	return cJSON_IsNumber(item) ? item->valuedouble : NAN;
+}
+
+static bool is_true(const cJSON *root, const char *name)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, name));
+}
+
+static bool is_false(const cJSON *root, const char *name)
+{
+	return cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(root, name));
+}
+
+static bool is_null(const cJSON *root, const char *name)
+{
+	return cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root, name));
+}
+
+static void status_with_a_sample_is_json_with_every_field(void)
+{
+	char buf[STS_BUF_SIZE];
+	struct sts_view v = view_with_sample();
+
+	fill_counters();
+	int n = sts_format(buf, sizeof(buf), &v);
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL(n, (int)strlen(buf));
+	cJSON *root = parse(buf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+
+	CU_ASSERT_TRUE(is_true(root, "synced"));
+	CU_ASSERT_DOUBLE_EQUAL(number(root, "offset_s"), -0.0015, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(number(root, "rtt_ms"), 20.5, 1e-9);
+	const cJSON *utc = cJSON_GetObjectItemCaseSensitive(root, "last_sample_utc");
+	CU_ASSERT_TRUE_FATAL(cJSON_IsString(utc));
+	CU_ASSERT_STRING_EQUAL(utc->valuestring, "2026-11-24T21:00:00.123Z");
+	CU_ASSERT_EQUAL(number(root, "sent"), 12);
+	CU_ASSERT_EQUAL(number(root, "answered"), 11);
+	CU_ASSERT_EQUAL(number(root, "timed_out"), 1);
+	CU_ASSERT_EQUAL(number(root, "rejected"), 5);
+	CU_ASSERT_EQUAL(number(root, "polls"), 3);
+	CU_ASSERT_EQUAL(number(root, "samples"), 2);
+	CU_ASSERT_TRUE(is_true(root, "refclock_connected"));
+	CU_ASSERT_EQUAL(number(root, "samples_to_chrony"), 3);
+
+	/* Every verdict but acceptance, under its own name, with its own count. */
+	const cJSON *dropped = cJSON_GetObjectItemCaseSensitive(root, "dropped_by");
+	CU_ASSERT_TRUE_FATAL(cJSON_IsObject(dropped));
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(dropped), SYN_VERDICT_COUNT - 1);
+	CU_ASSERT_PTR_NULL(cJSON_GetObjectItemCaseSensitive(dropped, "accepted"));
+	for (int i = 1; i < SYN_VERDICT_COUNT; i++)
+		CU_ASSERT_EQUAL(number(dropped, syn_verdict_name((enum syn_verdict)i)), 100 + i);
+	cJSON_Delete(root);
+}
+
+static void status_without_a_sample_has_null_offset_and_rtt(void)
+{
+	char buf[STS_BUF_SIZE];
+	struct sts_view v = view_with_sample();
+
+	memset(&counters, 0, sizeof(counters));
+	v.synced = false;
+	v.have_sample = false;
+	v.refclock_connected = false;
+	v.samples_to_chrony = 0;
+	CU_ASSERT_FATAL(sts_format(buf, sizeof(buf), &v) > 0);
+	cJSON *root = parse(buf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_TRUE(is_false(root, "synced"));
+	CU_ASSERT_TRUE(is_null(root, "offset_s"));
+	CU_ASSERT_TRUE(is_null(root, "rtt_ms"));
+	CU_ASSERT_TRUE(is_null(root, "last_sample_utc"));
+	CU_ASSERT_TRUE(is_false(root, "refclock_connected"));
+	CU_ASSERT_EQUAL(number(root, "sent"), 0);
+	CU_ASSERT_EQUAL(number(root, "samples_to_chrony"), 0);
+	cJSON_Delete(root);
+}
+
+static void offset_is_printed_to_the_nanosecond(void)
+{
+	char buf[STS_BUF_SIZE];
+	struct sts_view v = view_with_sample();
+
+	fill_counters();
+	v.last_sample.offset_ns = 3700012345;
+	v.last_sample.rtt_ns = 410000;
+	CU_ASSERT_FATAL(sts_format(buf, sizeof(buf), &v) > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"offset_s\":3.700012345,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"rtt_ms\":0.410,"));
+	v.last_sample.offset_ns = -1;
+	CU_ASSERT_FATAL(sts_format(buf, sizeof(buf), &v) > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"offset_s\":-0.000000001,"));
+}
+
+static void sample_time_is_truncated_to_the_millisecond(void)
+{
+	char buf[STS_BUF_SIZE];
+	struct sts_view v = view_with_sample();
+
+	fill_counters();
+	v.last_sample.recv_real.tv_sec = EPOCH_2026_S + 59;
+	v.last_sample.recv_real.tv_nsec = 999999999;
+	CU_ASSERT_FATAL(sts_format(buf, sizeof(buf), &v) > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"last_sample_utc\":\"2026-11-24T21:00:59.999Z\""));
+	v.last_sample.recv_real.tv_sec = 0;
+	v.last_sample.recv_real.tv_nsec = 0;
+	CU_ASSERT_FATAL(sts_format(buf, sizeof(buf), &v) > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"last_sample_utc\":\"1970-01-01T00:00:00.000Z\""));
+}
+
+static void largest_values_still_fit_and_parse(void)
+{
+	char buf[STS_BUF_SIZE];
+	struct sts_view v = view_with_sample();
+
+	memset(&counters, 0xff, sizeof(counters)); /* every counter UINT64_MAX */
+	v.last_sample.offset_ns = INT64_MIN;
+	v.last_sample.rtt_ns = INT64_MAX;
+	v.last_sample.recv_real.tv_sec = 4102444799; /* 2099-12-31T23:59:59 */
+	v.samples_to_chrony = ULLONG_MAX;
+	int n = sts_format(buf, sizeof(buf), &v);
+	CU_ASSERT_FATAL(n > 0 && n < STS_BUF_SIZE);
+	cJSON *root = parse(buf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_DOUBLE_EQUAL(number(root, "offset_s"), -9223372036.854775808, 1e-3);
+	CU_ASSERT_DOUBLE_EQUAL(number(root, "sent"), 18446744073709551615.0, 1e4);
+	cJSON_Delete(root);
+}
+
+static void too_small_a_buffer_gives_minus_one(void)
+{
+	char full[STS_BUF_SIZE];
+	char buf[STS_BUF_SIZE];
+	struct sts_view v = view_with_sample();
+
+	fill_counters();
+	int n = sts_format(full, sizeof(full), &v);
+	CU_ASSERT_FATAL(n > 0);
+	for (int size = 0; size <= n; size++)
+		CU_ASSERT_EQUAL(sts_format(buf, (size_t)size, &v), -1);
+	/* Room for the terminating NUL is all it takes. */
+	CU_ASSERT_EQUAL(sts_format(buf, (size_t)n + 1, &v), n);
+	CU_ASSERT_STRING_EQUAL(buf, full);
+}
+
+static int init_status_tests(void)
+{
+	static CU_TestInfo tests[] = {
+	    RUNNER_TEST(status_with_a_sample_is_json_with_every_field),
+	    RUNNER_TEST(status_without_a_sample_has_null_offset_and_rtt),
+	    RUNNER_TEST(offset_is_printed_to_the_nanosecond),
+	    RUNNER_TEST(sample_time_is_truncated_to_the_millisecond),
+	    RUNNER_TEST(largest_values_still_fit_and_parse),
+	    RUNNER_TEST(too_small_a_buffer_gives_minus_one),
+	    CU_TEST_INFO_NULL,
+	};
+	return runner_add_suite("status", tests);
+}
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	if (init_status_tests() != 0) {
+		CU_cleanup_registry();
+		return 1;
+	}
+	return runner_run();
+}

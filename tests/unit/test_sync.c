@@ -1,0 +1,600 @@
+/*
+ * Unit tests for sync: the sync role's schedule and bookkeeping, on synthetic clocks.
+ *
+ * A small simulation drives the engine in 1 ms ticks: CLOCK_MONOTONIC starts at 0, CLOCK_REALTIME
+ * at REAL0_MS (plus a step, when a test makes one), and the platform is AHEAD_MS ahead of the
+ * system clock. An answer leaves rtt/2 ms after the request, takes PROC_MS on the platform and
+ * comes back in another rtt/2 ms, so its exact offset is AHEAD_MS and its round trip rtt.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "codec.h"
+#include "runner.h"
+#include "sync.h"
+
+#define MS        INT64_C(1000000)
+#define S         (1000 * MS)
+#define REAL0_MS  INT64_C(1795554000000) /* 2026-11-24T21:00:00Z */
+#define AHEAD_MS  3700
+#define PROC_MS   2
+#define MAX_REQ   256
+#define MAX_POLL  64
+#define NO_ANSWER (-1)
+
+static const struct syn_config base_cfg = {
+    .poll_ns = 16 * S,
+    .spacing_ns = 200 * MS,
+    .timeout_ns = 1000 * MS,
+    .max_rtt_ns = 500 * MS,
+    .burst = 4,
+    .max_failed_polls = 3,
+};
+
+struct answer {
+	int64_t at_ns;
+	bool due;
+	char text[CDC_BUF_SIZE];
+};
+
+struct sim {
+	struct syn_engine *e;
+	struct syn_config cfg;
+	int64_t now_ns;
+	int64_t step_ms;      /* CLOCK_REALTIME minus REAL0 + CLOCK_MONOTONIC */
+	int (*rtt_ms)(int n); /* round trip of the n-th request, or NO_ANSWER */
+	int requests;
+	int64_t ids[MAX_REQ];
+	int64_t sent_ns[MAX_REQ];
+	struct answer answers[MAX_REQ];
+	unsigned verdicts[SYN_VERDICT_COUNT];
+	int polls;
+	int64_t poll_start_ns[MAX_POLL];
+	int64_t poll_end_ns[MAX_POLL];
+	struct syn_poll_result result[MAX_POLL];
+};
+
+static struct sim sim;
+
+static int64_t real_ms(int64_t mono_ns)
+{
+	return REAL0_MS + sim.step_ms + mono_ns / MS;
+}
+
+static struct timespec real_ts(int64_t mono_ns)
+{
+	int64_t ns = (REAL0_MS + sim.step_ms) * MS + mono_ns;
+	struct timespec ts = {.tv_sec = (time_t)(ns / S), .tv_nsec = (long)(ns % S)};
+	return ts;
+}
+
+static int response_text(char *buf, size_t size, int64_t id, int64_t recv_ms, int64_t send_ms)
+{
+	return snprintf(buf, size,
+	                "{\"deviceSendTime\":\"%" PRId64 "\",\"serverRecvTime\":\"%" PRId64
+	                "\",\"serverSendTime\":\"%" PRId64 "\"}",
+	                id, recv_ms, send_ms);
+}
+
+static void sim_start(int (*rtt_ms)(int n), const struct syn_config *cfg)
+{
+	memset(&sim, 0, sizeof(sim));
+	sim.cfg = *cfg;
+	sim.rtt_ms = rtt_ms;
+	sim.e = syn_create(cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sim.e);
+}
+
+static void sim_stop(void)
+{
+	syn_destroy(sim.e);
+	sim.e = NULL;
+}
+
+static void sim_tick(void)
+{
+	int64_t t = sim.now_ns;
+	int64_t id;
+	struct syn_poll_result res;
+
+	for (int n = 0; n < sim.requests; n++) {
+		struct answer *a = &sim.answers[n];
+		if (!a->due || a->at_ns > t)
+			continue;
+		struct timespec real = real_ts(t);
+		enum syn_verdict v = syn_response(sim.e, a->text, strlen(a->text), t, &real);
+		CU_ASSERT_FATAL((unsigned)v < SYN_VERDICT_COUNT);
+		sim.verdicts[v]++;
+		a->due = false;
+	}
+	while (syn_request_due(sim.e, t, real_ms(t), &id)) {
+		int n = sim.requests++;
+		CU_ASSERT_FATAL(n < MAX_REQ);
+		if (n % (int)sim.cfg.burst == 0) {
+			CU_ASSERT_FATAL(n / (int)sim.cfg.burst < MAX_POLL);
+			sim.poll_start_ns[n / (int)sim.cfg.burst] = t;
+		}
+		sim.ids[n] = id;
+		sim.sent_ns[n] = t;
+		int rtt = sim.rtt_ms(n);
+		if (rtt != NO_ANSWER) {
+			int64_t t2 = real_ms(t + rtt / 2 * MS) + AHEAD_MS;
+			response_text(sim.answers[n].text, sizeof(sim.answers[n].text), id, t2,
+			              t2 + PROC_MS);
+			sim.answers[n].at_ns = t + (rtt + PROC_MS) * MS;
+			sim.answers[n].due = true;
+		}
+	}
+	if (syn_poll_done(sim.e, t, &res)) {
+		CU_ASSERT_FATAL(sim.polls < MAX_POLL);
+		sim.poll_end_ns[sim.polls] = t;
+		sim.result[sim.polls++] = res;
+	}
+}
+
+static void sim_run_until(int64_t end_ns)
+{
+	while (sim.now_ns <= end_ns) {
+		sim_tick();
+		sim.now_ns += MS;
+	}
+}
+
+static int rtt_20(int n)
+{
+	(void)n;
+	return 20;
+}
+
+static int rtt_none(int n)
+{
+	(void)n;
+	return NO_ANSWER;
+}
+
+static int rtt_mixed(int n)
+{
+	static const int rtts[] = {40, 12, 30, 24};
+	return rtts[n % 4];
+}
+
+static void first_poll_is_due_at_once(void)
+{
+	int64_t id = 0;
+	struct syn_engine *e = syn_create(&base_cfg);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	/* Whatever CLOCK_MONOTONIC reads at start. */
+	CU_ASSERT_TRUE(syn_request_due(e, 123456789 * MS, REAL0_MS, &id));
+	CU_ASSERT_EQUAL(id, REAL0_MS);
+	CU_ASSERT_EQUAL(syn_counters(e)->sent, 1);
+	CU_ASSERT_FALSE(syn_synced(e));
+	syn_destroy(e);
+}
+
+static void burst_sends_burst_requests_spacing_apart(void)
+{
+	sim_start(rtt_none, &base_cfg);
+	sim_run_until(1500 * MS);
+	CU_ASSERT_EQUAL_FATAL(sim.requests, 4);
+	for (int n = 0; n < 4; n++) {
+		CU_ASSERT_EQUAL(sim.sent_ns[n], n * 200 * MS);
+		/* The id is the realtime ms at sending. */
+		CU_ASSERT_EQUAL(sim.ids[n], REAL0_MS + n * 200);
+	}
+	CU_ASSERT_EQUAL(syn_counters(sim.e)->sent, 4);
+	CU_ASSERT_EQUAL(sim.polls, 0);
+	sim_stop();
+
+	struct syn_config cfg = base_cfg;
+	cfg.burst = 7;
+	cfg.spacing_ns = 10 * MS;
+	sim_start(rtt_none, &cfg);
+	sim_run_until(1000 * MS);
+	CU_ASSERT_EQUAL_FATAL(sim.requests, 7);
+	CU_ASSERT_EQUAL(sim.sent_ns[6], 60 * MS);
+	sim_stop();
+}
+
+static void late_tick_does_not_stretch_the_burst(void)
+{
+	struct syn_engine *e = syn_create(&base_cfg);
+	int64_t id;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE(syn_request_due(e, 0, REAL0_MS, &id));
+	CU_ASSERT_FALSE(syn_request_due(e, 199 * MS, REAL0_MS + 199, &id));
+	/* The loop woke 50 ms late for the second request... */
+	CU_ASSERT_TRUE(syn_request_due(e, 250 * MS, REAL0_MS + 250, &id));
+	/* ...the third is still due on schedule, at 400 ms. */
+	CU_ASSERT_FALSE(syn_request_due(e, 399 * MS, REAL0_MS + 399, &id));
+	CU_ASSERT_TRUE(syn_request_due(e, 400 * MS, REAL0_MS + 400, &id));
+	CU_ASSERT_TRUE(syn_request_due(e, 600 * MS, REAL0_MS + 600, &id));
+	/* Burst complete: nothing more until the poll is over. */
+	CU_ASSERT_FALSE(syn_request_due(e, 800 * MS, REAL0_MS + 800, &id));
+	CU_ASSERT_EQUAL(syn_counters(e)->sent, 4);
+	syn_destroy(e);
+}
+
+static void poll_yields_the_minimum_rtt_sample(void)
+{
+	sim_start(rtt_mixed, &base_cfg);
+	sim_run_until(1000 * MS);
+	CU_ASSERT_EQUAL(sim.verdicts[SYN_ACCEPTED], 4);
+	CU_ASSERT_EQUAL_FATAL(sim.polls, 1);
+	const struct syn_poll_result *r = &sim.result[0];
+	CU_ASSERT_TRUE_FATAL(r->have_sample);
+	CU_ASSERT_EQUAL(r->sample.rtt_ns, 12 * MS);
+	CU_ASSERT_EQUAL(r->sample.offset_ns, AHEAD_MS * MS);
+	/* Received 12 + 2 ms after the second request, sent at 200 ms. */
+	struct timespec want = real_ts(214 * MS);
+	CU_ASSERT_EQUAL(r->sample.recv_real.tv_sec, want.tv_sec);
+	CU_ASSERT_EQUAL(r->sample.recv_real.tv_nsec, want.tv_nsec);
+	CU_ASSERT_FALSE(r->was_synced);
+	CU_ASSERT_TRUE(r->synced);
+	CU_ASSERT_TRUE(syn_synced(sim.e));
+	/* All answered: the poll ends with the last answer, at 600 + 24 + 2 ms. */
+	CU_ASSERT_EQUAL(sim.poll_end_ns[0], 626 * MS);
+
+	const struct syn_counters *c = syn_counters(sim.e);
+	CU_ASSERT_EQUAL(c->sent, 4);
+	CU_ASSERT_EQUAL(c->answered, 4);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_ACCEPTED], 4);
+	CU_ASSERT_EQUAL(c->rejected, 0);
+	CU_ASSERT_EQUAL(c->timed_out, 0);
+	CU_ASSERT_EQUAL(c->polls, 1);
+	CU_ASSERT_EQUAL(c->samples, 1);
+	sim_stop();
+}
+
+static void poll_done_reports_each_poll_once(void)
+{
+	struct syn_poll_result res;
+
+	sim_start(rtt_20, &base_cfg);
+	CU_ASSERT_FALSE(syn_poll_done(sim.e, 0, &res));
+	sim_run_until(1000 * MS);
+	CU_ASSERT_EQUAL_FATAL(sim.polls, 1);
+	for (int64_t t = 1001; t < 1100; t++)
+		CU_ASSERT_FALSE(syn_poll_done(sim.e, t * MS, &res));
+	CU_ASSERT_EQUAL(syn_counters(sim.e)->polls, 1);
+	sim_stop();
+}
+
+static void unanswered_poll_ends_after_the_timeout_without_a_sample(void)
+{
+	sim_start(rtt_none, &base_cfg);
+	/* The last request went at 600 ms; it has failed only after 1000 ms more. */
+	sim_run_until(1600 * MS);
+	CU_ASSERT_EQUAL(sim.polls, 0);
+	sim_run_until(1601 * MS);
+	CU_ASSERT_EQUAL_FATAL(sim.polls, 1);
+	CU_ASSERT_FALSE(sim.result[0].have_sample);
+	CU_ASSERT_FALSE(sim.result[0].synced);
+	CU_ASSERT_FALSE(syn_synced(sim.e));
+	const struct syn_counters *c = syn_counters(sim.e);
+	CU_ASSERT_EQUAL(c->timed_out, 4);
+	CU_ASSERT_EQUAL(c->answered, 0);
+	CU_ASSERT_EQUAL(c->rejected, 0);
+	CU_ASSERT_EQUAL(c->polls, 1);
+	CU_ASSERT_EQUAL(c->samples, 0);
+	sim_stop();
+}
+
+/* Poll p (0-based) is answered unless it is one of polls 1, 2, 3 or 5. */
+static int rtt_fail_three_then_one(int n)
+{
+	int p = n / 4;
+	return (p >= 1 && p <= 3) || p == 5 ? NO_ANSWER : 20;
+}
+
+static void sync_is_lost_after_max_failed_polls_and_regained_by_a_good_one(void)
+{
+	sim_start(rtt_fail_three_then_one, &base_cfg);
+	while (sim.polls < 7 && sim.now_ns < 600 * S)
+		sim_run_until(sim.now_ns);
+	CU_ASSERT_EQUAL_FATAL(sim.polls, 7);
+	const struct syn_poll_result *r = sim.result;
+	CU_ASSERT_TRUE(r[0].have_sample);
+	CU_ASSERT_TRUE(r[0].synced);
+	/* One and two failed polls: still synced. */
+	CU_ASSERT_FALSE(r[1].have_sample);
+	CU_ASSERT_TRUE(r[1].synced);
+	CU_ASSERT_TRUE(r[2].synced);
+	/* The third (max_failed_polls) loses sync. */
+	CU_ASSERT_TRUE(r[3].was_synced);
+	CU_ASSERT_FALSE(r[3].synced);
+	/* A good poll brings it back. */
+	CU_ASSERT_TRUE(r[4].have_sample);
+	CU_ASSERT_FALSE(r[4].was_synced);
+	CU_ASSERT_TRUE(r[4].synced);
+	/* And a single failure after that does not lose it. */
+	CU_ASSERT_FALSE(r[5].have_sample);
+	CU_ASSERT_TRUE(r[5].synced);
+	CU_ASSERT_TRUE(r[6].synced);
+	CU_ASSERT_EQUAL(syn_counters(sim.e)->polls, 7);
+	CU_ASSERT_EQUAL(syn_counters(sim.e)->samples, 3);
+	CU_ASSERT_EQUAL(syn_counters(sim.e)->timed_out, 16);
+	sim_stop();
+}
+
+static void first_fast_polls_come_fast_interval_apart_then_poll_interval(void)
+{
+	sim_start(rtt_20, &base_cfg);
+	sim_run_until(40 * S);
+	CU_ASSERT_EQUAL_FATAL(sim.polls, SYN_FAST_POLLS + 2);
+	for (int p = 1; p < SYN_FAST_POLLS; p++)
+		CU_ASSERT_EQUAL(sim.poll_start_ns[p] - sim.poll_start_ns[p - 1],
+		                SYN_FAST_INTERVAL_NS);
+	for (int p = SYN_FAST_POLLS; p < sim.polls; p++)
+		CU_ASSERT_EQUAL(sim.poll_start_ns[p] - sim.poll_start_ns[p - 1], base_cfg.poll_ns);
+	sim_stop();
+}
+
+static void fast_polls_number_the_same_when_the_platform_is_silent(void)
+{
+	/* The same schedule as above, without a single answer. */
+	sim_start(rtt_none, &base_cfg);
+	sim_run_until(40 * S);
+	CU_ASSERT_FATAL(sim.polls >= SYN_FAST_POLLS + 1);
+	for (int p = 1; p < SYN_FAST_POLLS; p++)
+		CU_ASSERT_EQUAL(sim.poll_start_ns[p] - sim.poll_start_ns[p - 1],
+		                SYN_FAST_INTERVAL_NS);
+	CU_ASSERT_EQUAL(sim.poll_start_ns[SYN_FAST_POLLS] - sim.poll_start_ns[SYN_FAST_POLLS - 1],
+	                base_cfg.poll_ns);
+	sim_stop();
+}
+
+/* Polls 0-4 answered, 5-7 not (sync lost at 7), 8 on answered. */
+static int rtt_lose_and_regain(int n)
+{
+	int p = n / 4;
+	return p >= 5 && p <= 7 ? NO_ANSWER : 20;
+}
+
+static void regaining_sync_brings_fast_polls_back(void)
+{
+	sim_start(rtt_lose_and_regain, &base_cfg);
+	sim_run_until(140 * S);
+	CU_ASSERT_FATAL(sim.polls >= 13);
+	CU_ASSERT_FALSE(sim.result[7].synced);
+	CU_ASSERT_TRUE(sim.result[8].synced);
+	CU_ASSERT_FALSE(sim.result[8].was_synced);
+	/* Polls 8 to 11 come quickly, as at start, then the steady interval resumes. */
+	for (int p = 9; p < 8 + SYN_FAST_POLLS; p++)
+		CU_ASSERT_EQUAL(sim.poll_start_ns[p] - sim.poll_start_ns[p - 1],
+		                SYN_FAST_INTERVAL_NS);
+	CU_ASSERT_EQUAL(sim.poll_start_ns[8 + SYN_FAST_POLLS] -
+	                    sim.poll_start_ns[8 + SYN_FAST_POLLS - 1],
+	                base_cfg.poll_ns);
+	/* While sync was merely being lost, polls stayed at the steady interval. */
+	CU_ASSERT_EQUAL(sim.poll_start_ns[7] - sim.poll_start_ns[6], base_cfg.poll_ns);
+	CU_ASSERT_EQUAL(sim.poll_start_ns[8] - sim.poll_start_ns[7], base_cfg.poll_ns);
+	sim_stop();
+}
+
+static int rtt_over_max(int n)
+{
+	static const int rtts[] = {600, 700, 502, 504};
+	return rtts[n % 4];
+}
+
+static void over_max_rtt_is_discarded_not_rejected(void)
+{
+	sim_start(rtt_over_max, &base_cfg);
+	sim_run_until(2 * S);
+	const struct syn_counters *c = syn_counters(sim.e);
+	CU_ASSERT_EQUAL(sim.verdicts[SYN_DISCARDED_RTT], 4);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_DISCARDED_RTT], 4);
+	CU_ASSERT_EQUAL(c->rejected, 0);
+	/* They were valid answers to our requests, just too slow. */
+	CU_ASSERT_EQUAL(c->answered, 4);
+	CU_ASSERT_EQUAL(c->timed_out, 0);
+	CU_ASSERT_EQUAL_FATAL(sim.polls, 1);
+	CU_ASSERT_FALSE(sim.result[0].have_sample);
+	sim_stop();
+}
+
+static int rtt_one_fast(int n)
+{
+	static const int rtts[] = {600, 30, 800, NO_ANSWER};
+	return rtts[n % 4];
+}
+
+static void fast_answer_among_slow_ones_is_the_sample(void)
+{
+	sim_start(rtt_one_fast, &base_cfg);
+	sim_run_until(2 * S);
+	CU_ASSERT_EQUAL_FATAL(sim.polls, 1);
+	CU_ASSERT_TRUE_FATAL(sim.result[0].have_sample);
+	CU_ASSERT_EQUAL(sim.result[0].sample.rtt_ns, 30 * MS);
+	CU_ASSERT_EQUAL(sim.result[0].sample.offset_ns, AHEAD_MS * MS);
+	CU_ASSERT_EQUAL(sim.verdicts[SYN_ACCEPTED], 1);
+	CU_ASSERT_EQUAL(sim.verdicts[SYN_DISCARDED_RTT], 2);
+	CU_ASSERT_EQUAL(syn_counters(sim.e)->timed_out, 1);
+	sim_stop();
+}
+
+/* Sends one response payload at mono ms t, with realtime following monotonic. */
+static enum syn_verdict respond(struct syn_engine *e, const char *text, int64_t t)
+{
+	struct timespec real = real_ts(t * MS);
+	return syn_response(e, text, strlen(text), t * MS, &real);
+}
+
+static enum syn_verdict answer(struct syn_engine *e, int64_t id, int64_t recv_ms, int64_t send_ms,
+                               int64_t t)
+{
+	char text[CDC_BUF_SIZE];
+	response_text(text, sizeof(text), id, recv_ms, send_ms);
+	return respond(e, text, t);
+}
+
+static void bad_and_unwanted_responses_are_counted_by_verdict(void)
+{
+	memset(&sim, 0, sizeof(sim));
+	struct syn_engine *e = syn_create(&base_cfg);
+	int64_t id[4];
+	char big[CDC_MAX_PAYLOAD + 2];
+	const int64_t P = REAL0_MS + AHEAD_MS; /* platform time at mono 0 */
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, real_ms(0), &id[0]));
+	/* 20 ms round trip, then the same answer again. */
+	CU_ASSERT_EQUAL(answer(e, id[0], P + 10, P + 12, 22), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(answer(e, id[0], P + 10, P + 12, 23), SYN_REJ_DUPLICATE);
+	/* An id never sent. */
+	CU_ASSERT_EQUAL(answer(e, id[0] - 1000, P + 10, P + 12, 24), SYN_REJ_UNKNOWN);
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 200 * MS, real_ms(200 * MS), &id[1]));
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 400 * MS, real_ms(400 * MS), &id[2]));
+	/* Send before receive: rejected without using up the request... */
+	CU_ASSERT_EQUAL(answer(e, id[2], P + 415, P + 410, 420), SYN_REJ_SERVER_ORDER);
+	/* ...whose real answer still counts: 31 ms, 1 of them on the platform. */
+	CU_ASSERT_EQUAL(answer(e, id[2], P + 405, P + 406, 431), SYN_ACCEPTED);
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 600 * MS, real_ms(600 * MS), &id[3]));
+	/* Payloads the codec refuses. */
+	CU_ASSERT_EQUAL(respond(e, "not json", 601), SYN_REJ_NOT_JSON);
+	memset(big, ' ', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CU_ASSERT_EQUAL(respond(e, big, 601), SYN_REJ_TOO_LARGE);
+	CU_ASSERT_EQUAL(respond(e, "{\"deviceSendTime\":\"1\"}", 601), SYN_REJ_MISSING_FIELD);
+	CU_ASSERT_EQUAL(answer(e, id[3], 946684799999, P + 610, 602), SYN_REJ_BAD_TIME);
+	CU_ASSERT_EQUAL(respond(e,
+	                        "{\"deviceSendTime\":\"x\",\"serverRecvTime\":\"1795554000110\","
+	                        "\"serverSendTime\":\"1795554000115\"}",
+	                        602),
+	                SYN_REJ_BAD_VALUE);
+	/* 10 ms of processing in a 5 ms exchange is more than ms truncation explains. */
+	CU_ASSERT_EQUAL(answer(e, id[3], P + 600, P + 610, 605), SYN_REJ_NEGATIVE_RTT);
+	/* Answered after the 1000 ms timeout. */
+	CU_ASSERT_EQUAL(answer(e, id[1], P + 800, P + 801, 1201), SYN_REJ_EXPIRED);
+	/* Dropped by the caller: published by a local client. */
+	syn_count_verdict(e, SYN_REJ_LOCAL_CLIENT);
+	syn_count_verdict(e, SYN_REJ_LOCAL_CLIENT);
+	syn_count_verdict(e, SYN_VERDICT_COUNT); /* ignored */
+
+	const struct syn_counters *c = syn_counters(e);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_ACCEPTED], 2);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_DUPLICATE], 1);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_UNKNOWN], 1);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_SERVER_ORDER], 1);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_NOT_JSON], 1);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_TOO_LARGE], 1);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_MISSING_FIELD], 1);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_BAD_TIME], 1);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_BAD_VALUE], 1);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_NEGATIVE_RTT], 1);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_EXPIRED], 1);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_LOCAL_CLIENT], 2);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_DISCARDED_RTT], 0);
+	CU_ASSERT_EQUAL(c->rejected, 12);
+	CU_ASSERT_EQUAL(c->answered, 2);
+
+	/* Both requests without a sound answer (the late one and the one answered only with
+	 * an impossible round trip) count as timed out once the poll is done. */
+	struct syn_poll_result res;
+	CU_ASSERT_TRUE_FATAL(syn_poll_done(e, 1601 * MS, &res));
+	CU_ASSERT_TRUE_FATAL(res.have_sample);
+	/* The better of the two accepted is the first: 20 ms against 30 ms. Its offset is
+	 * T3 - T4 + rtt / 2 = (P + 12) - (REAL0 + 22) + 10 ms; the other's would be 10 ms less. */
+	CU_ASSERT_EQUAL(res.sample.rtt_ns, 20 * MS);
+	CU_ASSERT_EQUAL(res.sample.offset_ns, AHEAD_MS * MS);
+	CU_ASSERT_EQUAL(c->timed_out, 2);
+	syn_destroy(e);
+}
+
+static void realtime_out_of_range_is_its_own_verdict(void)
+{
+	struct syn_engine *e = syn_create(&base_cfg);
+	int64_t id;
+	char text[CDC_BUF_SIZE];
+	/* A system clock some 300 years ahead of a 2026 platform. */
+	struct timespec real = {.tv_sec = (time_t)(INT64_C(1) << 33), .tv_nsec = 0};
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, REAL0_MS, &id));
+	response_text(text, sizeof(text), id, REAL0_MS, REAL0_MS);
+	CU_ASSERT_EQUAL(syn_response(e, text, strlen(text), 10 * MS, &real), SYN_REJ_OUT_OF_RANGE);
+	CU_ASSERT_EQUAL(syn_counters(e)->by_verdict[SYN_REJ_OUT_OF_RANGE], 1);
+	CU_ASSERT_EQUAL(syn_counters(e)->rejected, 1);
+	syn_destroy(e);
+}
+
+static void realtime_step_during_a_request_only_shifts_the_offset(void)
+{
+	struct syn_engine *e = syn_create(&base_cfg);
+	int64_t id;
+	struct syn_poll_result res;
+	const int64_t P = REAL0_MS + AHEAD_MS;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	sim.step_ms = 0;
+	for (int n = 0; n < 4; n++) {
+		CU_ASSERT_TRUE_FATAL(syn_request_due(e, n * 200 * MS, real_ms(n * 200 * MS), &id));
+		if (n == 0) {
+			/* The system clock is stepped 5 s forward while the first is in flight. */
+			sim.step_ms = 5000;
+			CU_ASSERT_EQUAL(answer(e, id, P + 10, P + 12, 22), SYN_ACCEPTED);
+		}
+	}
+	CU_ASSERT_TRUE_FATAL(syn_poll_done(e, 1601 * MS, &res));
+	CU_ASSERT_TRUE_FATAL(res.have_sample);
+	/* Monotonic says 22 ms, 2 of them on the platform. */
+	CU_ASSERT_EQUAL(res.sample.rtt_ns, 20 * MS);
+	/* Against the stepped clock the platform is 5 s less ahead. */
+	CU_ASSERT_EQUAL(res.sample.offset_ns, (AHEAD_MS - 5000) * MS);
+	CU_ASSERT_EQUAL(res.sample.recv_real.tv_sec, real_ts(22 * MS).tv_sec);
+	sim.step_ms = 0;
+	syn_destroy(e);
+}
+
+static void verdict_names_are_distinct_snake_case(void)
+{
+	for (int i = 0; i < SYN_VERDICT_COUNT; i++) {
+		const char *name = syn_verdict_name((enum syn_verdict)i);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(name);
+		CU_ASSERT(name[0] != '\0');
+		CU_ASSERT_STRING_NOT_EQUAL(name, "unknown");
+		CU_ASSERT(strspn(name, "abcdefghijklmnopqrstuvwxyz_") == strlen(name));
+		for (int j = 0; j < i; j++)
+			CU_ASSERT_STRING_NOT_EQUAL(name, syn_verdict_name((enum syn_verdict)j));
+	}
+	CU_ASSERT_STRING_EQUAL(syn_verdict_name(SYN_VERDICT_COUNT), "unknown");
+}
+
+static int init_sync_tests(void)
+{
+	static CU_TestInfo tests[] = {
+	    RUNNER_TEST(first_poll_is_due_at_once),
+	    RUNNER_TEST(burst_sends_burst_requests_spacing_apart),
+	    RUNNER_TEST(late_tick_does_not_stretch_the_burst),
+	    RUNNER_TEST(poll_yields_the_minimum_rtt_sample),
+	    RUNNER_TEST(poll_done_reports_each_poll_once),
+	    RUNNER_TEST(unanswered_poll_ends_after_the_timeout_without_a_sample),
+	    RUNNER_TEST(sync_is_lost_after_max_failed_polls_and_regained_by_a_good_one),
+	    RUNNER_TEST(first_fast_polls_come_fast_interval_apart_then_poll_interval),
+	    RUNNER_TEST(fast_polls_number_the_same_when_the_platform_is_silent),
+	    RUNNER_TEST(regaining_sync_brings_fast_polls_back),
+	    RUNNER_TEST(over_max_rtt_is_discarded_not_rejected),
+	    RUNNER_TEST(fast_answer_among_slow_ones_is_the_sample),
+	    RUNNER_TEST(bad_and_unwanted_responses_are_counted_by_verdict),
+	    RUNNER_TEST(realtime_out_of_range_is_its_own_verdict),
+	    RUNNER_TEST(realtime_step_during_a_request_only_shifts_the_offset),
+	    RUNNER_TEST(verdict_names_are_distinct_snake_case),
+	    CU_TEST_INFO_NULL,
+	};
+	return runner_add_suite("sync", tests);
+}
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	if (init_sync_tests() != 0) {
+		CU_cleanup_registry();
+		return 1;
+	}
+	return runner_run();
+}
