@@ -1,7 +1,17 @@
+#define _GNU_SOURCE
 #include "runner.h"
 
 #include <CUnit/Basic.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RUNNER_MAX_FIGURES 8
+
+static struct {
+	const char *key;
+	unsigned long n;
+} figures[RUNNER_MAX_FIGURES];
 
 int runner_add_suite(const char *name, CU_TestInfo *tests)
 {
@@ -13,6 +23,36 @@ int runner_add_suite(const char *name, CU_TestInfo *tests)
 			return -1;
 	}
 	return 0;
+}
+
+void runner_add_figure(const char *key, unsigned long n)
+{
+	for (int i = 0; i < RUNNER_MAX_FIGURES; i++) {
+		if (figures[i].key == NULL || strcmp(figures[i].key, key) == 0) {
+			figures[i].key = key;
+			figures[i].n += n;
+			return;
+		}
+	}
+}
+
+/* Appends "KEY N" lines to $IOTNTP_FIGURES/<program>.txt, as tests/lib/figures.sh does. */
+static void write_figures(const char *program)
+{
+	const char *dir = getenv("IOTNTP_FIGURES");
+	char path[4096];
+
+	if (dir == NULL || figures[0].key == NULL)
+		return;
+	const char *base = strrchr(program, '/');
+	base = base != NULL ? base + 1 : program;
+	snprintf(path, sizeof(path), "%s/%s.txt", dir, base);
+	FILE *f = fopen(path, "a");
+	if (f == NULL)
+		return;
+	for (int i = 0; i < RUNNER_MAX_FIGURES && figures[i].key != NULL; i++)
+		fprintf(f, "%s %lu\n", figures[i].key, figures[i].n);
+	fclose(f);
 }
 
 int runner_run(void)
@@ -30,5 +70,7 @@ int runner_run(void)
 		fprintf(stderr, "no test ran\n");
 		return 1;
 	}
+	if (failures == 0)
+		write_figures(program_invocation_name);
 	return failures != 0 ? 1 : 0;
 }

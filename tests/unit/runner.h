@@ -15,6 +15,9 @@
 /* Adds a suite with its tests (a NULL-terminated CU_TestInfo array); returns 0 or -1. */
 int runner_add_suite(const char *name, CU_TestInfo *tests);
 
+/* Adds n to a figure (e.g. "bad_inputs") this binary reports to the test run's summary. */
+void runner_add_figure(const char *key, unsigned long n);
+
 /* Runs the registry with the basic interface, cleans it up; returns nonzero on any failure. */
 int runner_run(void);
 
