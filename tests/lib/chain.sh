@@ -17,6 +17,8 @@ CHAIN_PK=${CHAIN_PK:-a1TestProduct}
 CHAIN_DN=${CHAIN_DN:-gateway-01}
 CHAIN_PIDS=()
 CHAIN_NAMES=()
+CHAIN_GATEWAY_EDITS=()
+CHAIN_GATEWAY_WRAPPER=()
 
 chain_log() {
 	printf '%s %s\n' "$(date +%T)" "$*" >&2
@@ -201,7 +203,8 @@ chain_start_gateway() {
 		listener $CHAIN_GATEWAY_PORT 127.0.0.1
 		allow_anonymous true
 	EOF
-	chain_spawn gateway mosquitto -c "$CHAIN_DIR/gateway.conf"
+	# CHAIN_GATEWAY_WRAPPER (an array, e.g. valgrind and its options) runs the broker under a tool.
+	chain_spawn gateway "${CHAIN_GATEWAY_WRAPPER[@]}" mosquitto -c "$CHAIN_DIR/gateway.conf"
 	chain_wait 10 chain_listening "$CHAIN_GATEWAY_PORT" || chain_die "gateway broker did not start: $(tail -3 "$CHAIN_DIR/gateway.log")"
 }
 
