@@ -4,7 +4,9 @@
 #ifndef IOTNTP_BROKER_CLOCK_H
 #define IOTNTP_BROKER_CLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/timex.h>
 #include <time.h>
 
 /* CLOCK_MONOTONIC in ns: intervals, immune to steps of the system clock. */
@@ -13,6 +15,22 @@ static inline int64_t bck_mono_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* CLOCK_MONOTONIC_RAW in ns: the oscillator alone, untouched by any slew or step. */
+static inline int64_t bck_raw_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Whether the kernel says an NTP client keeps the system clock synchronised. */
+static inline bool bck_kernel_synced(void)
+{
+	struct timex tx = {0};
+	int state = ntp_adjtime(&tx);
+	return state != -1 && state != TIME_ERROR && !(tx.status & STA_UNSYNC);
 }
 
 /* CLOCK_REALTIME as a timespec: what samples are anchored to. */

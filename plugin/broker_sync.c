@@ -19,6 +19,7 @@ struct bsy_role {
 	enum rcs_state refclock_state;
 	struct xch_sample last_sample;
 	bool have_sample;
+	const struct srv_stats *serve_stats;
 	bool registered_tick;
 	bool registered_message;
 };
@@ -47,6 +48,7 @@ static void publish_status(struct bsy_role *r)
 	    .counters = syn_counters(r->engine),
 	    .refclock_connected = rcs_connected(r->refclock),
 	    .samples_to_chrony = rcs_sent(r->refclock),
+	    .serve = r->serve_stats,
 	};
 	int n = sts_format(buf, sizeof(buf), &v);
 	if (n > 0)
@@ -114,6 +116,7 @@ static int on_message(int event, void *event_data, void *userdata)
 
 	int64_t mono = bck_mono_ns();
 	struct timespec real = bck_real();
+	int64_t raw = bck_raw_ns();
 	const char *client = mosquitto_client_id(m->client);
 	if (client == NULL || strcmp(client, r->cfg.bridge_client_id) != 0) {
 		/* A local client must not feed us answers, nor send requests whose answers could
@@ -123,7 +126,7 @@ static int on_message(int event, void *event_data, void *userdata)
 		return MOSQ_ERR_ACL_DENIED;
 	}
 	if (response)
-		syn_response(r->engine, m->payload, m->payloadlen, mono, &real);
+		syn_response(r->engine, m->payload, m->payloadlen, mono, &real, raw);
 	/* Never an error code here: for the bridge that would drop the whole uplink. */
 	return MOSQ_ERR_SUCCESS;
 }
@@ -178,6 +181,20 @@ noregister:
 	mosquitto_log_printf(MOSQ_LOG_ERR, "iotntp: cannot register the broker callbacks");
 	bsy_stop(r);
 	return NULL;
+}
+
+bool bsy_platform_time(const struct bsy_role *r, struct timespec *at_sample, int64_t *raw_ns)
+{
+	if (!r->have_sample || !syn_synced(r->engine))
+		return false;
+	*at_sample = xch_timespec_add(&r->last_sample.recv_real, r->last_sample.offset_ns);
+	*raw_ns = r->last_sample.recv_raw_ns;
+	return true;
+}
+
+void bsy_show_serve_stats(struct bsy_role *r, const struct srv_stats *stats)
+{
+	r->serve_stats = stats;
 }
 
 void bsy_stop(struct bsy_role *r)

@@ -43,9 +43,24 @@ enum xch_status xch_compute(int64_t server_recv_ms, int64_t server_send_ms, int6
 
 	/* True time at T4 is T3 plus the return leg, taken as half the round trip. */
 	out->recv_real = *recv_real;
+	out->recv_raw_ns = 0;
 	out->rtt_ns = rtt_ns;
 	out->offset_ns = t3_minus_t4 + rtt_ns / 2;
 	return XCH_OK;
+}
+
+struct timespec xch_timespec_add(const struct timespec *t, int64_t ns)
+{
+	int64_t n = (int64_t)t->tv_nsec + ns % XCH_NS_PER_S;
+	struct timespec out;
+
+	out.tv_sec = t->tv_sec + (time_t)(ns / XCH_NS_PER_S) + (time_t)(n / XCH_NS_PER_S);
+	out.tv_nsec = (long)(n % XCH_NS_PER_S);
+	if (out.tv_nsec < 0) {
+		out.tv_nsec += XCH_NS_PER_S;
+		out.tv_sec--;
+	}
+	return out;
 }
 
 const char *xch_status_name(enum xch_status status)

@@ -24,6 +24,7 @@ struct xch_sample {
 	struct timespec recv_real; /* CLOCK_REALTIME when the response arrived */
 	int64_t offset_ns;         /* platform time minus system time at recv_real */
 	int64_t rtt_ns;            /* round trip without the platform's processing time */
+	int64_t recv_raw_ns;       /* CLOCK_MONOTONIC_RAW at receipt, set by the caller */
 };
 
 enum xch_status {
@@ -44,6 +45,9 @@ enum xch_status xch_from_ms(int64_t t1, int64_t t2, int64_t t3, int64_t t4, int6
  * read at T4. */
 enum xch_status xch_compute(int64_t server_recv_ms, int64_t server_send_ms, int64_t interval_ns,
                             const struct timespec *recv_real, struct xch_sample *out);
+
+/* t moved by ns (either sign), normalised. */
+struct timespec xch_timespec_add(const struct timespec *t, int64_t ns);
 
 /* Human-readable name of a status, for logs and counters. */
 const char *xch_status_name(enum xch_status status);

@@ -53,17 +53,30 @@ IOTNTP_EXPORT int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void 
 		mosquitto_log_printf(MOSQ_LOG_ERR, "iotntp: bad configuration: %s", err);
 		goto out;
 	}
-	if (cfg.role == OPT_ROLE_SYNC)
+	if (cfg.role == OPT_ROLE_SYNC) {
 		p->sync = bsy_start(identifier, &cfg);
-	else
-		p->serve = bsv_start(identifier, &cfg);
-	if (p->sync == NULL && p->serve == NULL)
-		goto out;
+		if (p->sync == NULL)
+			goto out;
+		if (cfg.serve_lan) {
+			p->serve = bsv_start(identifier, &cfg, p->sync);
+			if (p->serve == NULL)
+				goto out;
+			bsy_show_serve_stats(p->sync, bsv_stats(p->serve));
+		}
+	} else {
+		p->serve = bsv_start(identifier, &cfg, NULL);
+		if (p->serve == NULL)
+			goto out;
+	}
 
 	*userdata = p;
 	p = NULL;
 	rc = MOSQ_ERR_SUCCESS;
 out:
+	if (p != NULL) {
+		bsv_stop(p->serve);
+		bsy_stop(p->sync);
+	}
 	free(p);
 	free(pairs);
 	return rc;
@@ -78,8 +91,9 @@ IOTNTP_EXPORT int mosquitto_plugin_cleanup(void *userdata, struct mosquitto_opt 
 	(void)option_count;
 	if (p == NULL)
 		return MOSQ_ERR_SUCCESS;
-	bsy_stop(p->sync);
+	/* The serve role reads the sync role's time: it goes first. */
 	bsv_stop(p->serve);
+	bsy_stop(p->sync);
 	free(p);
 	return MOSQ_ERR_SUCCESS;
 }

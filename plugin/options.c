@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum opt_kind { OPT_TEXT, OPT_NAME, OPT_TOPIC, OPT_PATH, OPT_UINT, OPT_ROLE };
+enum opt_kind { OPT_TEXT, OPT_NAME, OPT_TOPIC, OPT_PATH, OPT_UINT, OPT_BOOL, OPT_ROLE };
 
 struct opt_spec {
 	const char *key;
@@ -22,6 +22,10 @@ struct opt_spec {
 	{                                                                                          \
 		k, kind, offsetof(struct opt_config, field),                                       \
 		    sizeof(((struct opt_config *)0)->field), req, 0                                \
+	}
+#define BOOL(k, field)                                                                             \
+	{                                                                                          \
+		k, OPT_BOOL, offsetof(struct opt_config, field), 0, 0, 0                           \
 	}
 #define UINT(k, field, lo, hi)                                                                     \
 	{                                                                                          \
@@ -43,6 +47,12 @@ static const struct opt_spec specs[] = {
     UINT("response_timeout_ms", response_timeout_ms, 100, 60000),
     UINT("max_rtt_ms", max_rtt_ms, 1, 60000),
     UINT("max_failed_polls", max_failed_polls, 1, 1000),
+    BOOL("serve_lan", serve_lan),
+    BOOL("authoritative", authoritative),
+    UINT("serve_rate", serve_rate, 1, 1000),
+    UINT("serve_burst", serve_burst, 1, 1000),
+    UINT("serve_max_clients", serve_max_clients, 1, 100000),
+    UINT("serve_total_rate", serve_total_rate, 1, 100000),
 };
 #define SPEC_COUNT (sizeof(specs) / sizeof(specs[0]))
 
@@ -113,6 +123,15 @@ static int set_one(struct opt_config *cfg, const struct opt_spec *s, const char 
 		else
 			return fail(err, errlen, "option role: '%s' is neither sync nor serve", v);
 		return 0;
+	case OPT_BOOL:
+		if (strcmp(v, "true") == 0)
+			*(bool *)(void *)field = true;
+		else if (strcmp(v, "false") == 0)
+			*(bool *)(void *)field = false;
+		else
+			return fail(err, errlen, "option %s: '%s' is neither true nor false",
+			            s->key, v);
+		return 0;
 	case OPT_UINT:
 		why = parse_uint(v, s->min, s->max, (unsigned *)(void *)field);
 		if (why != NULL)
@@ -152,14 +171,18 @@ static void set_defaults(struct opt_config *cfg)
 	cfg->response_timeout_ms = OPT_DEFAULT_TIMEOUT_MS;
 	cfg->max_rtt_ms = OPT_DEFAULT_MAX_RTT_MS;
 	cfg->max_failed_polls = OPT_DEFAULT_FAILED_POLLS;
+	cfg->serve_rate = OPT_DEFAULT_SERVE_RATE;
+	cfg->serve_burst = OPT_DEFAULT_SERVE_BURST;
+	cfg->serve_max_clients = OPT_DEFAULT_SERVE_CLIENTS;
+	cfg->serve_total_rate = OPT_DEFAULT_SERVE_TOTAL;
 }
 
 static int check_sync_role(struct opt_config *cfg, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < SPEC_COUNT; i++) {
 		const struct opt_spec *s = &specs[i];
-		if (s->kind != OPT_UINT && s->kind != OPT_ROLE && s->min == 1 &&
-		    ((char *)cfg + s->offset)[0] == '\0')
+		if (s->kind != OPT_UINT && s->kind != OPT_BOOL && s->kind != OPT_ROLE &&
+		    s->min == 1 && ((char *)cfg + s->offset)[0] == '\0')
 			return fail(err, errlen, "option %s is required in the sync role", s->key);
 	}
 	if (cfg->request_topic[0] == '\0' &&

@@ -7,6 +7,7 @@
 #ifndef IOTNTP_OPTIONS_H
 #define IOTNTP_OPTIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,14 +17,18 @@
 #define OPT_MAX_PATH   108 /* sun_path of a Unix socket */
 #define OPT_ERR_SIZE   256
 
-#define OPT_DEFAULT_SOCKET       "/run/chrony.iotntp.sock"
-#define OPT_DEFAULT_STATUS_TOPIC "iotntp/status"
-#define OPT_DEFAULT_POLL_S       16
-#define OPT_DEFAULT_BURST        4
-#define OPT_DEFAULT_SPACING_MS   200
-#define OPT_DEFAULT_TIMEOUT_MS   3000
-#define OPT_DEFAULT_MAX_RTT_MS   1000
-#define OPT_DEFAULT_FAILED_POLLS 3
+#define OPT_DEFAULT_SOCKET        "/run/chrony.iotntp.sock"
+#define OPT_DEFAULT_STATUS_TOPIC  "iotntp/status"
+#define OPT_DEFAULT_POLL_S        16
+#define OPT_DEFAULT_BURST         4
+#define OPT_DEFAULT_SPACING_MS    200
+#define OPT_DEFAULT_TIMEOUT_MS    3000
+#define OPT_DEFAULT_MAX_RTT_MS    1000
+#define OPT_DEFAULT_FAILED_POLLS  3
+#define OPT_DEFAULT_SERVE_RATE    2
+#define OPT_DEFAULT_SERVE_BURST   8
+#define OPT_DEFAULT_SERVE_CLIENTS 256
+#define OPT_DEFAULT_SERVE_TOTAL   500
 
 enum opt_role { OPT_ROLE_SYNC, OPT_ROLE_SERVE };
 
@@ -48,6 +53,12 @@ struct opt_config {
 	unsigned response_timeout_ms;
 	unsigned max_rtt_ms;
 	unsigned max_failed_polls;
+	bool serve_lan;             /* sync role: also answer LAN devices' requests */
+	bool authoritative;         /* serve whatever the clock's state (the platform emulator) */
+	unsigned serve_rate;        /* answers per second per client id */
+	unsigned serve_burst;       /* answers in a row per client id */
+	unsigned serve_max_clients; /* client ids tracked for rate limiting */
+	unsigned serve_total_rate;  /* answers per second, all clients together */
 };
 
 /* Fills cfg from the pairs; returns 0, or -1 with a one-line reason in err. */

@@ -10,14 +10,47 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "codec.h"
 
 /* Room for a response topic built from any request topic accepted. */
 #define SRV_TOPIC_SIZE 300
 
+/*
+ * Which clock answers. A gateway answers only while it knows the time:
+ *   authoritative   always, from the system clock (the platform emulator);
+ *   plugin_synced   from the platform's time at the last sample, carried forward on
+ *                   CLOCK_MONOTONIC_RAW, which no step or slew of the system clock touches;
+ *   kernel_synced   from the system clock, which chronyd (or another NTP client) disciplines.
+ * Otherwise it does not answer at all: a device had better wait than take a wrong time.
+ */
+struct srv_clock {
+	bool authoritative;
+	bool plugin_synced;
+	struct timespec platform_at_sample; /* platform time when the last sample arrived */
+	int64_t sample_raw_ns;              /* CLOCK_MONOTONIC_RAW then */
+	bool kernel_synced;
+};
+
+/* The time to answer with, given the system clock and CLOCK_MONOTONIC_RAW now; false: none. */
+bool srv_time_now(const struct srv_clock *c, const struct timespec *system_now, int64_t raw_now_ns,
+                  struct timespec *out);
+
+/* What the serve role did with requests; published in the gateway's status. */
+struct srv_stats {
+	unsigned long long answered;
+	unsigned long long bad_request;   /* payload not a valid request */
+	unsigned long long rate_limited;  /* over the client's or the total rate */
+	unsigned long long unsynced;      /* not answered: the gateway does not know the time */
+	unsigned long long forged_answer; /* a local client published on a response topic */
+};
+
 /* Whether topic is a request topic; if so writes the matching response topic into out. */
 bool srv_response_topic(const char *topic, char *out, size_t size);
+
+/* Whether topic is some device's response topic, /ext/ntp/{pk}/{dn}/response. */
+bool srv_is_response_topic(const char *topic);
 
 /* Builds the answer to a request payload; returns its length, or -1 with *why set. */
 int srv_answer(const void *payload, size_t len, int64_t recv_ms, int64_t send_ms, char *out,

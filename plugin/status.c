@@ -64,7 +64,14 @@ int sts_format(char *buf, size_t size, const struct sts_view *v)
 		    c->by_verdict[i]);
 		sep = ",";
 	}
-	put(&o, "},\"refclock_connected\":%s,\"samples_to_chrony\":%llu}",
+	put(&o, "},\"refclock_connected\":%s,\"samples_to_chrony\":%llu",
 	    v->refclock_connected ? "true" : "false", v->samples_to_chrony);
+	if (v->serve != NULL)
+		put(&o,
+		    ",\"lan\":{\"answered\":%llu,\"bad_request\":%llu,\"rate_limited\":%llu,"
+		    "\"unsynced\":%llu,\"forged_answer\":%llu}",
+		    v->serve->answered, v->serve->bad_request, v->serve->rate_limited,
+		    v->serve->unsynced, v->serve->forged_answer);
+	put(&o, "}");
 	return o.overflow ? -1 : (int)o.len;
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "serve.h"
 #include "sync.h"
 
 /* Room for a whole status message, terminating NUL included. */
@@ -23,6 +24,7 @@ struct sts_view {
 	const struct syn_counters *counters;
 	bool refclock_connected;
 	unsigned long long samples_to_chrony;
+	const struct srv_stats *serve; /* NULL unless the gateway also serves the LAN */
 };
 
 /* Writes the status JSON into buf; returns its length, or -1 if it does not fit. */

@@ -117,7 +117,7 @@ static enum syn_verdict from_exchange(enum xch_status st)
 }
 
 static enum syn_verdict judge(struct syn_engine *e, const void *payload, size_t len,
-                              int64_t mono_ns, const struct timespec *real)
+                              int64_t mono_ns, const struct timespec *real, int64_t raw_ns)
 {
 	struct cdc_response r;
 	struct xch_sample s;
@@ -126,6 +126,9 @@ static enum syn_verdict judge(struct syn_engine *e, const void *payload, size_t 
 	enum cdc_status cs = cdc_decode_response(payload, len, &r);
 	if (cs != CDC_OK)
 		return from_codec(cs);
+	/* No request waits longer than the timeout, so no genuine answer took longer to make. */
+	if (r.server_send - r.server_recv > e->cfg.timeout_ns / XCH_NS_PER_MS)
+		return SYN_REJ_SLOW_SERVER;
 	enum rqt_match m = rqt_find(e->requests, r.device_send, mono_ns, &sent_ns);
 	if (m != RQT_MATCHED)
 		return from_match(m);
@@ -135,6 +138,7 @@ static enum syn_verdict judge(struct syn_engine *e, const void *payload, size_t 
 	if (xs != XCH_OK)
 		return from_exchange(xs);
 	rqt_match(e->requests, r.device_send, mono_ns, &sent_ns);
+	s.recv_raw_ns = raw_ns;
 	e->count.answered++;
 	return sel_offer(&e->burst, &s) ? SYN_ACCEPTED : SYN_DISCARDED_RTT;
 }
@@ -149,9 +153,9 @@ void syn_count_verdict(struct syn_engine *e, enum syn_verdict v)
 }
 
 enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t len,
-                              int64_t mono_ns, const struct timespec *real)
+                              int64_t mono_ns, const struct timespec *real, int64_t raw_ns)
 {
-	enum syn_verdict v = judge(e, payload, len, mono_ns, real);
+	enum syn_verdict v = judge(e, payload, len, mono_ns, real, raw_ns);
 
 	syn_count_verdict(e, v);
 	return v;
@@ -216,7 +220,9 @@ const char *syn_verdict_name(enum syn_verdict v)
 	    [SYN_REJ_SERVER_ORDER] = "server_order",
 	    [SYN_REJ_NEGATIVE_RTT] = "negative_rtt",
 	    [SYN_REJ_OUT_OF_RANGE] = "out_of_range",
+	    [SYN_REJ_SLOW_SERVER] = "slow_server",
 	    [SYN_REJ_LOCAL_CLIENT] = "local_client",
+	    [SYN_REJ_OTHER_DEVICE] = "other_device",
 	    [SYN_DISCARDED_RTT] = "over_max_rtt",
 	};
 	return (unsigned)v < SYN_VERDICT_COUNT ? names[v] : "unknown";

@@ -43,7 +43,9 @@ enum syn_verdict {
 	SYN_REJ_SERVER_ORDER,
 	SYN_REJ_NEGATIVE_RTT,
 	SYN_REJ_OUT_OF_RANGE,
+	SYN_REJ_SLOW_SERVER,  /* platform processing longer than the response timeout */
 	SYN_REJ_LOCAL_CLIENT, /* published by a local client, not the bridge */
+	SYN_REJ_OTHER_DEVICE, /* a response on another device's topic */
 	SYN_DISCARDED_RTT,    /* valid, but its round trip is over the maximum */
 	SYN_VERDICT_COUNT
 };
@@ -77,9 +79,10 @@ void syn_destroy(struct syn_engine *e);
 /* Whether a request is due at mono_ns; if so records it as sent and gives the id to publish. */
 bool syn_request_due(struct syn_engine *e, int64_t mono_ns, int64_t real_ms, int64_t *id);
 
-/* Takes a response payload received at mono_ns (CLOCK_MONOTONIC) and real (CLOCK_REALTIME). */
+/* Takes a response payload received at mono_ns (CLOCK_MONOTONIC), real (CLOCK_REALTIME) and
+ * raw_ns (CLOCK_MONOTONIC_RAW, kept with the sample for extrapolating from it). */
 enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t len,
-                              int64_t mono_ns, const struct timespec *real);
+                              int64_t mono_ns, const struct timespec *real, int64_t raw_ns);
 
 /* Counts a verdict; for responses the caller dropped before they reached the engine. */
 void syn_count_verdict(struct syn_engine *e, enum syn_verdict v);

@@ -104,7 +104,7 @@ static void sim_tick(void)
 		if (!a->due || a->at_ns > t)
 			continue;
 		struct timespec real = real_ts(t);
-		enum syn_verdict v = syn_response(sim.e, a->text, strlen(a->text), t, &real);
+		enum syn_verdict v = syn_response(sim.e, a->text, strlen(a->text), t, &real, t);
 		CU_ASSERT_FATAL((unsigned)v < SYN_VERDICT_COUNT);
 		sim.verdicts[v]++;
 		a->due = false;
@@ -421,7 +421,7 @@ static void fast_answer_among_slow_ones_is_the_sample(void)
 static enum syn_verdict respond(struct syn_engine *e, const char *text, int64_t t)
 {
 	struct timespec real = real_ts(t * MS);
-	return syn_response(e, text, strlen(text), t * MS, &real);
+	return syn_response(e, text, strlen(text), t * MS, &real, t * MS);
 }
 
 static enum syn_verdict answer(struct syn_engine *e, int64_t id, int64_t recv_ms, int64_t send_ms,
@@ -516,7 +516,7 @@ static void realtime_out_of_range_is_its_own_verdict(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, REAL0_MS, &id));
 	response_text(text, sizeof(text), id, REAL0_MS, REAL0_MS);
-	CU_ASSERT_EQUAL(syn_response(e, text, strlen(text), 10 * MS, &real), SYN_REJ_OUT_OF_RANGE);
+	CU_ASSERT_EQUAL(syn_response(e, text, strlen(text), 10 * MS, &real, 10 * MS), SYN_REJ_OUT_OF_RANGE);
 	CU_ASSERT_EQUAL(syn_counters(e)->by_verdict[SYN_REJ_OUT_OF_RANGE], 1);
 	CU_ASSERT_EQUAL(syn_counters(e)->rejected, 1);
 	syn_destroy(e);
