@@ -2,6 +2,8 @@
 
 #include <mosquitto.h>
 #include <mosquitto_broker.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +55,22 @@ static void publish_status(struct bsy_role *r)
 	int n = sts_format(buf, sizeof(buf), &v);
 	if (n > 0)
 		mosquitto_broker_publish_copy(NULL, r->cfg.status_topic, n, buf, 0, true, NULL);
+}
+
+/* For analysis: every exchange with its four timestamps, as the platform's formula uses them. */
+static void publish_exchange(struct bsy_role *r)
+{
+	struct syn_exchange x;
+	char buf[256];
+
+	if (!syn_last_exchange(r->engine, &x))
+		return;
+	int n = snprintf(buf, sizeof(buf),
+	                 "{\"t1\":%" PRId64 ",\"t2\":%" PRId64 ",\"t3\":%" PRId64 ",\"t4\":%" PRId64
+	                 ",\"offset_ns\":%" PRId64 ",\"rtt_ns\":%" PRId64 "}",
+	                 x.t1_ms, x.t2_ms, x.t3_ms, x.t4_ms, x.sample.offset_ns, x.sample.rtt_ns);
+	if (n > 0 && (size_t)n < sizeof(buf))
+		mosquitto_broker_publish_copy(NULL, r->cfg.exchange_topic, n, buf, 0, false, NULL);
 }
 
 static void poll_finished(struct bsy_role *r, const struct syn_poll_result *res)
@@ -125,8 +143,13 @@ static int on_message(int event, void *event_data, void *userdata)
 			syn_count_verdict(r->engine, SYN_REJ_LOCAL_CLIENT);
 		return MOSQ_ERR_ACL_DENIED;
 	}
-	if (response)
-		syn_response(r->engine, m->payload, m->payloadlen, mono, &real, raw);
+	if (response) {
+		enum syn_verdict v =
+		    syn_response(r->engine, m->payload, m->payloadlen, mono, &real, raw);
+		if ((v == SYN_ACCEPTED || v == SYN_DISCARDED_RTT) &&
+		    r->cfg.exchange_topic[0] != '\0')
+			publish_exchange(r);
+	}
 	/* Never an error code here: for the bridge that would drop the whole uplink. */
 	return MOSQ_ERR_SUCCESS;
 }
@@ -140,6 +163,7 @@ static struct syn_config engine_config(const struct opt_config *cfg)
 	    .max_rtt_ns = (int64_t)cfg->max_rtt_ms * XCH_NS_PER_MS,
 	    .burst = cfg->burst,
 	    .max_failed_polls = cfg->max_failed_polls,
+	    .server_bias_ns = cfg->server_time_truncated ? XCH_NS_PER_MS / 2 : 0,
 	};
 	return sc;
 }

@@ -41,12 +41,14 @@ static const struct opt_spec specs[] = {
     TEXT("request_topic", OPT_TOPIC, request_topic, 0),
     TEXT("response_topic", OPT_TOPIC, response_topic, 0),
     TEXT("status_topic", OPT_TOPIC, status_topic, 0),
+    TEXT("exchange_topic", OPT_TOPIC, exchange_topic, 0),
     UINT("poll_interval", poll_interval_s, 2, 86400),
     UINT("burst", burst, 1, 16),
     UINT("burst_spacing_ms", burst_spacing_ms, 10, 10000),
     UINT("response_timeout_ms", response_timeout_ms, 100, 60000),
     UINT("max_rtt_ms", max_rtt_ms, 1, 60000),
     UINT("max_failed_polls", max_failed_polls, 1, 1000),
+    BOOL("server_time_truncated", server_time_truncated),
     BOOL("serve_lan", serve_lan),
     BOOL("authoritative", authoritative),
     UINT("serve_rate", serve_rate, 1, 1000),
@@ -171,6 +173,7 @@ static void set_defaults(struct opt_config *cfg)
 	cfg->response_timeout_ms = OPT_DEFAULT_TIMEOUT_MS;
 	cfg->max_rtt_ms = OPT_DEFAULT_MAX_RTT_MS;
 	cfg->max_failed_polls = OPT_DEFAULT_FAILED_POLLS;
+	cfg->server_time_truncated = true;
 	cfg->serve_rate = OPT_DEFAULT_SERVE_RATE;
 	cfg->serve_burst = OPT_DEFAULT_SERVE_BURST;
 	cfg->serve_max_clients = OPT_DEFAULT_SERVE_CLIENTS;

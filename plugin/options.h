@@ -47,12 +47,14 @@ struct opt_config {
 	char request_topic[OPT_MAX_TOPIC + 1];
 	char response_topic[OPT_MAX_TOPIC + 1];
 	char status_topic[OPT_MAX_TOPIC + 1];
+	char exchange_topic[OPT_MAX_TOPIC + 1]; /* empty: each exchange is not published */
 	unsigned poll_interval_s;
 	unsigned burst;
 	unsigned burst_spacing_ms;
 	unsigned response_timeout_ms;
 	unsigned max_rtt_ms;
 	unsigned max_failed_polls;
+	bool server_time_truncated; /* the platform's ms timestamps are truncated, not rounded */
 	bool serve_lan;             /* sync role: also answer LAN devices' requests */
 	bool authoritative;         /* serve whatever the clock's state (the platform emulator) */
 	unsigned serve_rate;        /* answers per second per client id */

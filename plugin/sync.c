@@ -22,6 +22,8 @@ struct syn_engine {
 	unsigned sent_in_burst;
 	unsigned fast_left;
 	unsigned failed_streak;
+	struct syn_exchange last_exchange;
+	bool have_exchange;
 	bool ever_sampled;
 };
 
@@ -139,6 +141,16 @@ static enum syn_verdict judge(struct syn_engine *e, const void *payload, size_t 
 		return from_exchange(xs);
 	rqt_match(e->requests, r.device_send, mono_ns, &sent_ns);
 	s.recv_raw_ns = raw_ns;
+	s.offset_ns += e->cfg.server_bias_ns;
+	int64_t t4_ns = (int64_t)real->tv_sec * XCH_NS_PER_S + real->tv_nsec;
+	e->last_exchange = (struct syn_exchange){
+	    .t1_ms = (t4_ns - (mono_ns - sent_ns)) / XCH_NS_PER_MS,
+	    .t2_ms = r.server_recv,
+	    .t3_ms = r.server_send,
+	    .t4_ms = t4_ns / XCH_NS_PER_MS,
+	    .sample = s,
+	};
+	e->have_exchange = true;
 	e->count.answered++;
 	return sel_offer(&e->burst, &s) ? SYN_ACCEPTED : SYN_DISCARDED_RTT;
 }
@@ -193,6 +205,13 @@ bool syn_poll_done(struct syn_engine *e, int64_t mono_ns, struct syn_poll_result
 		e->next_poll_ns = mono_ns;
 	e->phase = SYN_IDLE;
 	return true;
+}
+
+bool syn_last_exchange(const struct syn_engine *e, struct syn_exchange *out)
+{
+	if (e->have_exchange)
+		*out = e->last_exchange;
+	return e->have_exchange;
 }
 
 bool syn_synced(const struct syn_engine *e)

@@ -27,6 +27,19 @@ struct syn_config {
 	int64_t max_rtt_ns;        /* exchanges with a longer round trip are discarded */
 	unsigned burst;            /* requests per poll */
 	unsigned max_failed_polls; /* polls without a sample before sync is lost */
+	/* Added to every offset: half a millisecond when the platform truncates its
+	 * timestamps to whole ms (as Java's currentTimeMillis does), which on average puts
+	 * them 0.5 ms early. */
+	int64_t server_bias_ns;
+};
+
+/* One exchange as measured, all four timestamps in ms, for analysis. */
+struct syn_exchange {
+	int64_t t1_ms; /* our send time, as CLOCK_REALTIME at receipt minus the interval */
+	int64_t t2_ms; /* serverRecvTime */
+	int64_t t3_ms; /* serverSendTime */
+	int64_t t4_ms; /* our receive time, CLOCK_REALTIME */
+	struct xch_sample sample;
 };
 
 /* What became of a response. */
@@ -86,6 +99,9 @@ enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t 
 
 /* Counts a verdict; for responses the caller dropped before they reached the engine. */
 void syn_count_verdict(struct syn_engine *e, enum syn_verdict v);
+
+/* The exchange behind the last SYN_ACCEPTED or SYN_DISCARDED_RTT verdict; false if none. */
+bool syn_last_exchange(const struct syn_engine *e, struct syn_exchange *out);
 
 /* Whether the current poll ended by mono_ns; if so fills res. Returns true once per poll. */
 bool syn_poll_done(struct syn_engine *e, int64_t mono_ns, struct syn_poll_result *res);
