@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "runner.h"
 #include "serve.h"
@@ -180,6 +181,171 @@ static void answer_that_does_not_fit_fails(void)
 	CU_ASSERT_EQUAL(srv_answer(req, strlen(req), T0, T0, out, (size_t)n + 1, &why), n);
 }
 
+static void response_topics_are_recognised(void)
+{
+	CU_ASSERT_TRUE(srv_is_response_topic("/ext/ntp/pk/dn/response"));
+	CU_ASSERT_TRUE(srv_is_response_topic("/ext/ntp/a1B2c3D4e5F/gateway-01/response"));
+	CU_ASSERT_TRUE(srv_is_response_topic("/ext/ntp/p/d/response"));
+	CU_ASSERT_TRUE(srv_is_response_topic("/ext/ntp/lanpk/landev/response"));
+}
+
+static void other_topics_are_not_response_topics(void)
+{
+	const char *bad[] = {
+	    "",
+	    "/",
+	    "/ext/ntp/",
+	    "/ext/ntp/response",
+	    "/ext/ntp//response",
+	    "/ext/ntp///response",
+	    /* Requests. */
+	    "/ext/ntp/pk/dn/request",
+	    "/ext/ntp/lanpk/landev/request",
+	    /* Wrong prefix. */
+	    "ext/ntp/pk/dn/response",
+	    "/ext/ntpx/pk/dn/response",
+	    "/ext/NTP/pk/dn/response",
+	    "//ext/ntp/pk/dn/response",
+	    /* Missing levels. */
+	    "/ext/ntp/pk/response",
+	    "/ext/ntp/pkdn/response",
+	    /* Extra levels. */
+	    "/ext/ntp/pk/dn/x/response",
+	    "/ext/ntp/pk/dn/response/response",
+	    "/ext/ntp/a/b/c/d/response",
+	    /* Empty product key or device name. */
+	    "/ext/ntp//dn/response",
+	    "/ext/ntp/pk//response",
+	    /* Not the response. */
+	    "/ext/ntp/pk/dn/responses",
+	    "/ext/ntp/pk/dn/xresponse",
+	    "/ext/ntp/pk/dn/response/",
+	    "/ext/ntp/pk/dn/Response",
+	    "/ext/ntp/pk/dn/",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		bool accepted = srv_is_response_topic(bad[i]);
+		if (accepted)
+			fprintf(stderr, "\n  accepted as a response topic: \"%s\"\n", bad[i]);
+		CU_ASSERT_FALSE(accepted);
+	}
+}
+
+static struct timespec ts(int64_t sec, long nsec)
+{
+	struct timespec t = {.tv_sec = (time_t)sec, .tv_nsec = nsec};
+	return t;
+}
+
+#define S_2026 INT64_C(1795554000)
+#define NS_S   INT64_C(1000000000)
+
+static void authoritative_answers_from_the_system_clock(void)
+{
+	struct srv_clock c = {.authoritative = true};
+	struct timespec sys = ts(S_2026, 123456789), out = ts(0, 0);
+
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 42, &out));
+	CU_ASSERT_EQUAL(out.tv_sec, S_2026);
+	CU_ASSERT_EQUAL(out.tv_nsec, 123456789);
+	/* Whatever the other fields say: the emulator's clock is the reference. */
+	c.plugin_synced = true;
+	c.platform_at_sample = ts(1, 0);
+	c.sample_raw_ns = 0;
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 5 * NS_S, &out));
+	CU_ASSERT_EQUAL(out.tv_sec, S_2026);
+	CU_ASSERT_EQUAL(out.tv_nsec, 123456789);
+}
+
+static void plugin_synced_carries_the_platform_time_forward_on_the_raw_clock(void)
+{
+	/* The last sample: platform time 2026-11-24T21:00:00.900 when CLOCK_MONOTONIC_RAW
+	 * read 1000 s. The system clock is some years off and is ignored. */
+	struct srv_clock c = {
+	    .plugin_synced = true,
+	    .platform_at_sample = ts(S_2026, 900000000),
+	    .sample_raw_ns = 1000 * NS_S,
+	    .kernel_synced = true,
+	};
+	struct timespec sys = ts(86400, 0), out;
+
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S, &out));
+	CU_ASSERT_EQUAL(out.tv_sec, S_2026);
+	CU_ASSERT_EQUAL(out.tv_nsec, 900000000);
+	/* 50 ms later. */
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S + 50000000, &out));
+	CU_ASSERT_EQUAL(out.tv_sec, S_2026);
+	CU_ASSERT_EQUAL(out.tv_nsec, 950000000);
+	/* 150 ms later crosses into the next second. */
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S + 150000000, &out));
+	CU_ASSERT_EQUAL(out.tv_sec, S_2026 + 1);
+	CU_ASSERT_EQUAL(out.tv_nsec, 50000000);
+	/* An hour and 1 ns later. */
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 4600 * NS_S + 1, &out));
+	CU_ASSERT_EQUAL(out.tv_sec, S_2026 + 3600);
+	CU_ASSERT_EQUAL(out.tv_nsec, 900000001);
+}
+
+static void plugin_synced_time_before_the_sample_normalises_nanoseconds(void)
+{
+	/* The raw clock read before the sample (a request received just before its answer
+	 * was processed): the difference is negative and the nanoseconds must stay in
+	 * [0, 1e9). */
+	struct srv_clock c = {
+	    .plugin_synced = true,
+	    .platform_at_sample = ts(S_2026, 100000000),
+	    .sample_raw_ns = 1000 * NS_S,
+	};
+	struct timespec sys = ts(0, 0), out;
+
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S - 300000000, &out));
+	CU_ASSERT_EQUAL(out.tv_sec, S_2026 - 1);
+	CU_ASSERT_EQUAL(out.tv_nsec, 800000000);
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S - 1, &out));
+	CU_ASSERT_EQUAL(out.tv_sec, S_2026);
+	CU_ASSERT_EQUAL(out.tv_nsec, 99999999);
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S - 100000001, &out));
+	CU_ASSERT_EQUAL(out.tv_sec, S_2026 - 1);
+	CU_ASSERT_EQUAL(out.tv_nsec, 999999999);
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S - 2100000000, &out));
+	CU_ASSERT_EQUAL(out.tv_sec, S_2026 - 2);
+	CU_ASSERT_EQUAL(out.tv_nsec, 0);
+}
+
+static void kernel_synced_is_used_only_when_the_plugin_is_not_synced(void)
+{
+	struct srv_clock c = {
+	    .plugin_synced = false,
+	    .platform_at_sample = ts(S_2026, 0),
+	    .sample_raw_ns = 0,
+	    .kernel_synced = true,
+	};
+	struct timespec sys = ts(S_2026 + 7, 250000000), out;
+
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 10 * NS_S, &out));
+	CU_ASSERT_EQUAL(out.tv_sec, S_2026 + 7);
+	CU_ASSERT_EQUAL(out.tv_nsec, 250000000);
+	/* With a sample of its own the plugin's time wins over the system clock. */
+	c.plugin_synced = true;
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 10 * NS_S, &out));
+	CU_ASSERT_EQUAL(out.tv_sec, S_2026 + 10);
+	CU_ASSERT_EQUAL(out.tv_nsec, 0);
+}
+
+static void without_a_known_time_there_is_no_answer(void)
+{
+	struct srv_clock c = {
+	    .platform_at_sample = ts(S_2026, 0),
+	    .sample_raw_ns = 0,
+	};
+	struct timespec sys = ts(S_2026, 0), out = ts(77, 77);
+
+	CU_ASSERT_FALSE(srv_time_now(&c, &sys, NS_S, &out));
+	CU_ASSERT_EQUAL(out.tv_sec, 77);
+	CU_ASSERT_EQUAL(out.tv_nsec, 77);
+}
+
 static int init_serve_tests(void)
 {
 	static CU_TestInfo tests[] = {
@@ -193,6 +359,13 @@ static int init_serve_tests(void)
 	    RUNNER_TEST(bad_requests_get_no_answer_and_a_reason),
 	    RUNNER_TEST(answer_reads_only_len_bytes),
 	    RUNNER_TEST(answer_that_does_not_fit_fails),
+	    RUNNER_TEST(response_topics_are_recognised),
+	    RUNNER_TEST(other_topics_are_not_response_topics),
+	    RUNNER_TEST(authoritative_answers_from_the_system_clock),
+	    RUNNER_TEST(plugin_synced_carries_the_platform_time_forward_on_the_raw_clock),
+	    RUNNER_TEST(plugin_synced_time_before_the_sample_normalises_nanoseconds),
+	    RUNNER_TEST(kernel_synced_is_used_only_when_the_plugin_is_not_synced),
+	    RUNNER_TEST(without_a_known_time_there_is_no_answer),
 	    CU_TEST_INFO_NULL,
 	};
 	return runner_add_suite("serve", tests);
