@@ -2,6 +2,7 @@
  * Unit tests for exchange: the four-timestamp arithmetic.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -319,6 +320,84 @@ static void whole_ms_exchanges_agree_between_from_ms_and_compute(void)
 	}
 }
 
+struct add_case {
+	int64_t sec;
+	long nsec;
+	int64_t ns;
+	int64_t want_sec;
+	long want_nsec;
+};
+
+static void timespec_add_moves_by_ns_either_way_and_normalises(void)
+{
+	const struct add_case cases[] = {
+	    /* Within the second. */
+	    {EPOCH_2026_S, 100, 0, EPOCH_2026_S, 100},
+	    {EPOCH_2026_S, 100, 899, EPOCH_2026_S, 999},
+	    {EPOCH_2026_S, 999, -899, EPOCH_2026_S, 100},
+	    /* Up across a second. */
+	    {EPOCH_2026_S, 999999999, 1, EPOCH_2026_S + 1, 0},
+	    {EPOCH_2026_S, 500000000, 500000000, EPOCH_2026_S + 1, 0},
+	    {EPOCH_2026_S, 900000000, 150000000, EPOCH_2026_S + 1, 50000000},
+	    {EPOCH_2026_S, 999999999, 999999999, EPOCH_2026_S + 1, 999999998},
+	    /* Down across a second. */
+	    {EPOCH_2026_S, 0, -1, EPOCH_2026_S - 1, 999999999},
+	    {EPOCH_2026_S, 100000000, -300000000, EPOCH_2026_S - 1, 800000000},
+	    {EPOCH_2026_S, 0, -999999999, EPOCH_2026_S - 1, 1},
+	    {EPOCH_2026_S, 0, -1000000000, EPOCH_2026_S - 1, 0},
+	    {EPOCH_2026_S, 0, -1000000001, EPOCH_2026_S - 2, 999999999},
+	    /* Whole seconds, both ways. */
+	    {EPOCH_2026_S, 250, 3 * S, EPOCH_2026_S + 3, 250},
+	    {EPOCH_2026_S, 250, -3 * S, EPOCH_2026_S - 3, 250},
+	    {EPOCH_2026_S, 250, -3 * S - 251, EPOCH_2026_S - 4, 999999999},
+	    /* A whole day, and the platform's 3.7 s either way. */
+	    {EPOCH_2026_S, 400000000, 86400 * S, EPOCH_2026_S + 86400, 400000000},
+	    {EPOCH_2026_S, 400000000, 3700 * MS, EPOCH_2026_S + 4, 100000000},
+	    {EPOCH_2026_S, 400000000, -3700 * MS, EPOCH_2026_S - 4, 700000000},
+	    /* From the epoch into the past. */
+	    {0, 0, -1, -1, 999999999},
+	    /* Large values: 56 years forward into 2099, and all of int64 either way. */
+	    {EPOCH_2026_S, 0, (EPOCH_2099_S - EPOCH_2026_S) * S + 1, EPOCH_2099_S, 1},
+	    {0, 0, INT64_MAX, INT64_MAX / S, (long)(INT64_MAX % S)},
+	    {0, 999999999, INT64_MAX, INT64_MAX / S + 1, (long)(INT64_MAX % S) - 1},
+	    {0, 0, INT64_MIN, INT64_MIN / S - 1, (long)(S + INT64_MIN % S)},
+	    {EPOCH_2099_S, 0, INT64_MIN, EPOCH_2099_S + INT64_MIN / S - 1,
+	     (long)(S + INT64_MIN % S)},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct add_case *c = &cases[i];
+		struct timespec t = ts(c->sec, c->nsec);
+		struct timespec out = xch_timespec_add(&t, c->ns);
+		if ((int64_t)out.tv_sec != c->want_sec || out.tv_nsec != c->want_nsec)
+			fprintf(stderr, "\n  case %zu: %lld.%09ld + %lld ns gave %lld.%09ld\n", i,
+			        (long long)c->sec, c->nsec, (long long)c->ns, (long long)out.tv_sec,
+			        out.tv_nsec);
+		CU_ASSERT_EQUAL((int64_t)out.tv_sec, c->want_sec);
+		CU_ASSERT_EQUAL(out.tv_nsec, c->want_nsec);
+		/* The input is left alone. */
+		CU_ASSERT_EQUAL((int64_t)t.tv_sec, c->sec);
+		CU_ASSERT_EQUAL(t.tv_nsec, c->nsec);
+	}
+}
+
+static void timespec_add_matches_a_128_bit_reference(void)
+{
+	rng_state = 4242;
+	for (int i = 0; i < 100000; i++) {
+		int64_t sec = rnd(-(INT64_C(1) << 40), INT64_C(1) << 40);
+		long nsec = (long)rnd(0, S - 1);
+		/* Half small moves, half any int64 at all (up to some 292 years). */
+		int64_t ns = (i & 1) ? rnd(-3 * S, 3 * S) : (int64_t)xorshift64();
+		struct timespec t = ts(sec, nsec);
+		struct timespec out = xch_timespec_add(&t, ns);
+		__int128 want = (__int128)sec * S + nsec + ns;
+		__int128 got = (__int128)out.tv_sec * S + out.tv_nsec;
+		CU_ASSERT_FATAL(out.tv_nsec >= 0 && out.tv_nsec < S);
+		CU_ASSERT_FATAL(got == want);
+	}
+}
+
 static void status_names_are_distinct(void)
 {
 	const char *names[] = {xch_status_name(XCH_OK), xch_status_name(XCH_SERVER_ORDER),
@@ -351,6 +430,8 @@ static int init_exchange_tests(void)
 	    RUNNER_TEST(more_than_2_pow_32_seconds_apart_is_out_of_range),
 	    RUNNER_TEST(random_exchanges_match_a_128_bit_reference),
 	    RUNNER_TEST(whole_ms_exchanges_agree_between_from_ms_and_compute),
+	    RUNNER_TEST(timespec_add_moves_by_ns_either_way_and_normalises),
+	    RUNNER_TEST(timespec_add_matches_a_128_bit_reference),
 	    RUNNER_TEST(status_names_are_distinct),
 	    CU_TEST_INFO_NULL,
 	};
