@@ -13,6 +13,17 @@
 /* 2026-11-24T21:00:00Z in ms. */
 #define T0 INT64_C(1795554000000)
 
+/*
+ * Every result of these helpers is asserted, so when the tests pass each payload the codec
+ * refused is one a test fed it to be refused: those are counted as bad inputs as they go.
+ */
+static enum cdc_status counted(enum cdc_status st)
+{
+	if (st != CDC_OK)
+		runner_add_figure("bad_inputs", 1);
+	return st;
+}
+
 /* Decodes a response from a heap copy of exactly strlen(text) bytes, no NUL after it. */
 static enum cdc_status decode_response(const char *text, struct cdc_response *out)
 {
@@ -22,7 +33,7 @@ static enum cdc_status decode_response(const char *text, struct cdc_response *ou
 	memcpy(copy, text, len);
 	enum cdc_status st = cdc_decode_response(copy, len, out);
 	free(copy);
-	return st;
+	return counted(st);
 }
 
 static enum cdc_status decode_request(const char *text, struct cdc_request *out)
@@ -33,7 +44,7 @@ static enum cdc_status decode_request(const char *text, struct cdc_request *out)
 	memcpy(copy, text, len);
 	enum cdc_status st = cdc_decode_request(copy, len, out);
 	free(copy);
-	return st;
+	return counted(st);
 }
 
 /* A response whose three values are given as JSON text. */
@@ -264,6 +275,152 @@ static void leading_zeros_are_bad_but_a_lone_zero_is_fine(void)
 	CU_ASSERT_EQUAL(decode_request("{\"deviceSendTime\":\"007\"}", &q), CDC_BAD_VALUE);
 }
 
+/* Timestamps as JSON numbers that a double reads as a whole number, or that are not plain
+ * digits: cJSON alone would take most of them. */
+static const char *const not_plain_numbers[] = {
+    "1795554000110.0",
+    "1795554000110.000",
+    "179555400011.0e1",
+    "1.795554000110e12",
+    "1.7e12",
+    "1795554000110e0",
+    "1E12",
+    "1e12",
+    "1e+12",
+    "-5",
+    "-0",
+    "-1795554000110",
+    "0123",
+    "01795554000110",
+    "00",
+};
+
+static void timestamps_as_numbers_must_be_plain_digits(void)
+{
+	struct cdc_response r;
+	struct cdc_request q;
+	char text[CDC_MAX_PAYLOAD];
+
+	for (size_t i = 0; i < sizeof(not_plain_numbers) / sizeof(not_plain_numbers[0]); i++) {
+		const char *v = not_plain_numbers[i];
+		enum cdc_status got[4];
+		got[0] = response_with(v, "1795554000110", "1795554000115", &r);
+		got[1] = response_with("1", v, "1795554000115", &r);
+		got[2] = response_with("1", "1795554000110", v, &r);
+		snprintf(text, sizeof(text), "{\"deviceSendTime\":%s}", v);
+		got[3] = decode_request(text, &q);
+		for (int f = 0; f < 4; f++) {
+			if (got[f] != CDC_BAD_VALUE)
+				fprintf(stderr, "\n  %s in field %d: %s\n", v, f,
+				        cdc_status_name(got[f]));
+			CU_ASSERT_EQUAL(got[f], CDC_BAD_VALUE);
+		}
+	}
+}
+
+static void a_plus_sign_is_refused(void)
+{
+	struct cdc_response r;
+	struct cdc_request q;
+
+	/* A JSON number cannot start with +: the payload is not JSON at all. */
+	CU_ASSERT_EQUAL(response_with("+1", "1795554000110", "1795554000115", &r), CDC_NOT_JSON);
+	CU_ASSERT_EQUAL(response_with("1", "+1795554000110", "1795554000115", &r), CDC_NOT_JSON);
+	CU_ASSERT_EQUAL(decode_request("{\"deviceSendTime\":+1}", &q), CDC_NOT_JSON);
+	/* In a string it is JSON, and a bad value. */
+	CU_ASSERT_EQUAL(response_with("\"+1\"", "1795554000110", "1795554000115", &r),
+	                CDC_BAD_VALUE);
+	CU_ASSERT_EQUAL(response_with("1", "1795554000110", "\"+1795554000115\"", &r),
+	                CDC_BAD_VALUE);
+	CU_ASSERT_EQUAL(decode_request("{\"deviceSendTime\":\"+1\"}", &q), CDC_BAD_VALUE);
+}
+
+static void plain_digit_numbers_are_still_accepted(void)
+{
+	struct cdc_response r;
+	struct cdc_request q;
+
+	CU_ASSERT_EQUAL_FATAL(response_with("0", "1795554000110", "1795554000115", &r), CDC_OK);
+	CU_ASSERT_EQUAL(r.device_send, 0);
+	CU_ASSERT_EQUAL_FATAL(response_with("7", "946684800000", "4102444799999", &r), CDC_OK);
+	CU_ASSERT_EQUAL(r.device_send, 7);
+	CU_ASSERT_EQUAL(r.server_recv, CDC_MIN_SERVER_MS);
+	CU_ASSERT_EQUAL(r.server_send, CDC_MAX_SERVER_MS - 1);
+	/* White space around a number is not part of it. */
+	CU_ASSERT_EQUAL_FATAL(decode_response("{\"deviceSendTime\": 12 ,\"serverRecvTime\":\n"
+	                                      "1795554000110\t,\"serverSendTime\":1795554000115}",
+	                                      &r),
+	                      CDC_OK);
+	CU_ASSERT_EQUAL(r.device_send, 12);
+	CU_ASSERT_EQUAL_FATAL(decode_request("{\"deviceSendTime\":1795554000123}", &q), CDC_OK);
+	CU_ASSERT_EQUAL(q.device_send, T0 + 123);
+}
+
+static void other_members_may_hold_any_number(void)
+{
+	struct cdc_response r;
+	struct cdc_request q;
+	const char *extras[] = {
+	    "\"temperature\":21.5",
+	    "\"ratio\":1e-3",
+	    "\"big\":1.7E12",
+	    "\"delta\":-5",
+	    "\"list\":[1.5,-2,3e8]",
+	    "\"nested\":{\"deviceSendTime\":1.5,\"serverRecvTime\":-1}",
+	    "\"deviceSendTimes\":2.5",
+	    "\"DeviceSendTime\":2.5",
+	    "\"note\":\"deviceSendTime\",\"x\":0.5",
+	};
+	char text[CDC_MAX_PAYLOAD];
+
+	for (size_t i = 0; i < sizeof(extras) / sizeof(extras[0]); i++) {
+		snprintf(text, sizeof(text),
+		         "{\"deviceSendTime\":42,%s,\"serverRecvTime\":1795554000110,"
+		         "\"serverSendTime\":\"1795554000115\"}",
+		         extras[i]);
+		enum cdc_status st = decode_response(text, &r);
+		if (st != CDC_OK)
+			fprintf(stderr, "\n  refused with %s: %s\n", extras[i],
+			        cdc_status_name(st));
+		CU_ASSERT_EQUAL(st, CDC_OK);
+		CU_ASSERT_EQUAL(r.device_send, 42);
+		CU_ASSERT_EQUAL(r.server_recv, T0 + 110);
+		snprintf(text, sizeof(text), "{%s,\"deviceSendTime\":\"9\"}", extras[i]);
+		CU_ASSERT_EQUAL(decode_request(text, &q), CDC_OK);
+		CU_ASSERT_EQUAL(q.device_send, 9);
+	}
+}
+
+static void escaped_member_names_are_checked_conservatively(void)
+{
+	struct cdc_response r;
+	struct cdc_request q;
+
+	/* \u0064 is 'd': this is deviceSendTime, and its value is not plain. */
+	CU_ASSERT_EQUAL(decode_request("{\"\\u0064eviceSendTime\":1795554000100.0}", &q),
+	                CDC_BAD_VALUE);
+	CU_ASSERT_EQUAL(decode_response("{\"\\u0064eviceSendTime\":1e3,\"serverRecvTime\":"
+	                                "\"1795554000110\",\"serverSendTime\":\"1795554000115\"}",
+	                                &r),
+	                CDC_BAD_VALUE);
+	CU_ASSERT_EQUAL(decode_response("{\"deviceSendTime\":\"1\",\"server\\u0052ecvTime\":"
+	                                "1795554000110.0,\"serverSendTime\":\"1795554000115\"}",
+	                                &r),
+	                CDC_BAD_VALUE);
+	/* Written plainly, the escaped name is read as the member it decodes to. */
+	CU_ASSERT_EQUAL_FATAL(decode_request("{\"\\u0064eviceSendTime\":5}", &q), CDC_OK);
+	CU_ASSERT_EQUAL(q.device_send, 5);
+	/* Any escaped name might be one of ours: its number must be plain too. */
+	CU_ASSERT_EQUAL(decode_request("{\"deviceSendTime\":\"5\",\"x\\u0041\":1.5}", &q),
+	                CDC_BAD_VALUE);
+	CU_ASSERT_EQUAL(decode_request("{\"deviceSendTime\":\"5\",\"a\\\"b\":2.5}", &q),
+	                CDC_BAD_VALUE);
+	CU_ASSERT_EQUAL(decode_request("{\"deviceSendTime\":\"5\",\"x\\u0041\":15}", &q), CDC_OK);
+	/* An escape in a value, not a name, changes nothing. */
+	CU_ASSERT_EQUAL(
+	    decode_request("{\"note\":\"a\\\"b\",\"deviceSendTime\":\"5\",\"t\":1.5}", &q), CDC_OK);
+}
+
 static void largest_int64_string_is_the_last_accepted(void)
 {
 	struct cdc_request q;
@@ -454,6 +611,11 @@ static int init_codec_tests(void)
 	    RUNNER_TEST(null_fields_count_as_missing),
 	    RUNNER_TEST(non_integer_values_are_bad_in_every_field),
 	    RUNNER_TEST(leading_zeros_are_bad_but_a_lone_zero_is_fine),
+	    RUNNER_TEST(timestamps_as_numbers_must_be_plain_digits),
+	    RUNNER_TEST(a_plus_sign_is_refused),
+	    RUNNER_TEST(plain_digit_numbers_are_still_accepted),
+	    RUNNER_TEST(other_members_may_hold_any_number),
+	    RUNNER_TEST(escaped_member_names_are_checked_conservatively),
 	    RUNNER_TEST(largest_int64_string_is_the_last_accepted),
 	    RUNNER_TEST(numbers_beyond_2_pow_53_are_bad),
 	    RUNNER_TEST(server_times_outside_2000_to_2100_are_implausible),
