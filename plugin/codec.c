@@ -106,7 +106,7 @@ static bool numbers_are_plain(const char *text, size_t len)
 			after_colon = true;
 		} else if (c == ',') {
 			after_colon = false;
-		} else if (c == '-' || (c >= '0' && c <= '9')) {
+		} else if (c == '-' || c == '+' || (c >= '0' && c <= '9')) {
 			size_t start = i;
 			while (i + 1 < len && strchr("0123456789+-.eE", text[i + 1]) != NULL)
 				i++;

@@ -3,19 +3,25 @@
 #include <stdlib.h>
 
 #define RTL_NS_PER_S 1000000000LL
+/* Slots looked at for one client id; with the table at most half full, a run of this many
+ * taken slots is too rare to matter. */
+#define RTL_PROBES 32
 
 struct rtl_bucket {
 	uint64_t key; /* 0: free */
 	int64_t last_ns;
-	/* Tokens in ns of refill time, so refilling needs no division. */
-	int64_t credit_ns;
+	/* Credit in units of 1/rate ns: one request costs one second's worth, so refill is
+	 * elapsed ns times the rate and nothing is lost to rounding. */
+	int64_t credit;
 };
 
 struct rtl_limiter {
 	struct rtl_bucket *b;
-	unsigned size;
-	int64_t cost_ns; /* one request */
-	int64_t max_credit_ns;
+	unsigned mask;    /* slots - 1; slots is a power of two, at least twice max_clients */
+	unsigned clients; /* slots taken */
+	unsigned max_clients;
+	int64_t rate;
+	int64_t max_credit;
 };
 
 /* FNV-1a: client ids are short, and 64 bits make a collision between two ids negligible. */
@@ -31,19 +37,23 @@ static uint64_t hash_id(const char *s)
 
 struct rtl_limiter *rtl_create(unsigned rate_per_s, unsigned burst, unsigned max_clients)
 {
-	if (rate_per_s == 0 || burst == 0 || max_clients == 0)
+	if (rate_per_s == 0 || burst == 0 || max_clients == 0 || max_clients > (1u << 24))
 		return NULL;
 	struct rtl_limiter *l = calloc(1, sizeof(*l));
 	if (l == NULL)
 		return NULL;
-	l->b = calloc(max_clients, sizeof(*l->b));
+	unsigned slots = 1;
+	while (slots < 2 * max_clients)
+		slots <<= 1;
+	l->b = calloc(slots, sizeof(*l->b));
 	if (l->b == NULL) {
 		free(l);
 		return NULL;
 	}
-	l->size = max_clients;
-	l->cost_ns = RTL_NS_PER_S / rate_per_s;
-	l->max_credit_ns = l->cost_ns * burst;
+	l->mask = slots - 1;
+	l->max_clients = max_clients;
+	l->rate = rate_per_s;
+	l->max_credit = (int64_t)burst * RTL_NS_PER_S;
 	return l;
 }
 
@@ -55,26 +65,42 @@ void rtl_destroy(struct rtl_limiter *l)
 	free(l);
 }
 
+static struct rtl_bucket *claim(struct rtl_limiter *l, struct rtl_bucket *b, uint64_t key,
+                                int64_t now_ns)
+{
+	if (b->key == 0)
+		l->clients++;
+	b->key = key;
+	b->last_ns = now_ns;
+	b->credit = l->max_credit;
+	return b;
+}
+
 static struct rtl_bucket *slot(struct rtl_limiter *l, uint64_t key, int64_t now_ns)
 {
-	/* Linear probing over a few slots; past them, the longest idle of those is reused. */
-	unsigned probes = l->size < 8 ? l->size : 8;
-	unsigned start = (unsigned)(key % l->size);
+	struct rtl_bucket *free_slot = NULL;
 	struct rtl_bucket *oldest = NULL;
 
-	for (unsigned i = 0; i < probes; i++) {
-		struct rtl_bucket *b = &l->b[(start + i) % l->size];
+	for (unsigned i = 0; i < RTL_PROBES && i <= l->mask; i++) {
+		struct rtl_bucket *b = &l->b[(key + i) & l->mask];
 		if (b->key == key)
 			return b;
-		if (b->key == 0 || oldest == NULL || b->last_ns < oldest->last_ns)
+		if (b->key == 0) {
+			if (free_slot == NULL)
+				free_slot = b;
+		} else if (oldest == NULL || b->last_ns < oldest->last_ns) {
 			oldest = b;
-		if (b->key == 0)
-			break;
+		}
 	}
-	oldest->key = key;
-	oldest->last_ns = now_ns;
-	oldest->credit_ns = l->max_credit_ns;
-	return oldest;
+	/* A new client: a free slot while under max_clients, else the longest idle one nearby. */
+	if (free_slot != NULL && (l->clients < l->max_clients || oldest == NULL))
+		return claim(l, free_slot, key, now_ns);
+	if (oldest != NULL) {
+		oldest->key = 0;
+		l->clients--;
+		return claim(l, oldest, key, now_ns);
+	}
+	return claim(l, free_slot, key, now_ns);
 }
 
 bool rtl_allow(struct rtl_limiter *l, const char *client, int64_t mono_ns)
@@ -83,13 +109,17 @@ bool rtl_allow(struct rtl_limiter *l, const char *client, int64_t mono_ns)
 
 	int64_t elapsed = mono_ns - b->last_ns;
 	if (elapsed > 0) {
-		b->credit_ns += elapsed;
-		if (b->credit_ns > l->max_credit_ns)
-			b->credit_ns = l->max_credit_ns;
+		/* Capped before multiplying, so a long idle time cannot overflow. */
+		if (elapsed > l->max_credit / l->rate)
+			b->credit = l->max_credit;
+		else
+			b->credit += elapsed * l->rate;
+		if (b->credit > l->max_credit)
+			b->credit = l->max_credit;
 	}
 	b->last_ns = mono_ns;
-	if (b->credit_ns < l->cost_ns)
+	if (b->credit < RTL_NS_PER_S)
 		return false;
-	b->credit_ns -= l->cost_ns;
+	b->credit -= RTL_NS_PER_S;
 	return true;
 }
