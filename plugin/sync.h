@@ -17,7 +17,7 @@
 #include "exchange.h"
 
 /* Quick polls after start and after sync is regained, and their interval. */
-#define SYN_FAST_POLLS       4
+#define SYN_FAST_POLLS       8
 #define SYN_FAST_INTERVAL_NS (2 * XCH_NS_PER_S)
 
 struct syn_config {
