@@ -180,7 +180,10 @@ chain_start_chronyd() {
 		allow 127.0.0.1
 		include $CHAIN_DIR/chrony-iotntp.conf
 	EOF
-	rm -f "$CHAIN_DIR/chronyd.pid"
+	# A chronyd that stopped leaves its socket behind (as user _chrony it may not unlink in
+	# CHAIN_DIR); removed here, the access step below cannot act on the old one before the new
+	# one is bound.
+	rm -f "$CHAIN_DIR/chronyd.pid" "$CHAIN_SOCK"
 	chain_spawn chronyd chronyd -x -d -f "$CHAIN_DIR/chrony.conf"
 	# What the systemd drop-in does on a gateway: let the mosquitto group write.
 	"$CHAIN_ROOT/chrony-refclock/iotntp-chrony-socket-access" "$CHAIN_SOCK" mosquitto ||
@@ -194,7 +197,7 @@ chain_start_gateway() {
 		"YourDeviceName" "$CHAIN_DN" \
 		"platform.example.com:1883" "127.0.0.1:$CHAIN_PLATFORM_PORT" \
 		"/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so" "$CHAIN_DIR/mosquitto_iotntp.so" \
-		"/run/chrony.iotntp.sock" "$CHAIN_SOCK" \
+		"/run/chrony.iotntp.sock" "$(chain_refclock_path)" \
 		"${CHAIN_GATEWAY_EDITS[@]}"
 	# The rest of a gateway's mosquitto.conf, made local (Debian's includes conf.d likewise).
 	cat >"$CHAIN_DIR/gateway.conf" <<-EOF
@@ -252,4 +255,84 @@ chain_client_answered() {
 # Milliseconds from the platform's offset to what the client measured.
 chain_error_ms() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f", (a - b) * 1000 }'
+}
+
+# --- For the fault tests: a tap on the samples, the status's fields, checks as a client. ---
+
+# Where the plugin sends its samples: chronyd's socket, or with CHAIN_TAP=1 the tap's, which
+# chain_start_tap (called before chain_start_gateway) sets up.
+chain_refclock_path() {
+	if [ "${CHAIN_TAP:-}" = 1 ]; then
+		echo "$CHAIN_DIR/tap.sock"
+	else
+		echo "$CHAIN_SOCK"
+	fi
+}
+
+# Starts sock_tap (CHAIN_TAP_BIN): it logs every sample to $CHAIN_DIR/tap.samples and forwards
+# it unchanged to chronyd's socket, by path each time, so a restarted chronyd is found again.
+chain_start_tap() {
+	[ -x "${CHAIN_TAP_BIN:-}" ] || chain_die "CHAIN_TAP_BIN must name the built sock_tap, not '${CHAIN_TAP_BIN:-}'"
+	: >"$CHAIN_DIR/tap.samples"
+	chain_spawn tap "$CHAIN_TAP_BIN" "$CHAIN_DIR/tap.sock" "$CHAIN_SOCK" "$CHAIN_DIR/tap.samples"
+	chain_wait 10 test -S "$CHAIN_DIR/tap.sock" || chain_die "sock_tap did not start: $(tail -3 "$CHAIN_DIR/tap.log")"
+}
+
+# How many samples the tap has seen ("# size N" lines, datagrams of a wrong size, are not).
+chain_tapped_samples() {
+	awk '!/^#/ { n++ } END { printf "%d", n }' "$CHAIN_DIR/tap.samples"
+}
+
+# How many tapped datagrams chronyd should never have been sent: an offset more than
+# TOLERANCE_MS from the platform's (chronyd -x leaves the gateway's clock alone, so a right
+# sample carries the platform offset itself), a leap value other than 0 (the platform announces
+# no leap seconds), a bad magic, or a wrong size.
+chain_wrong_samples() {
+	awk -v p="$CHAIN_PLATFORM_OFFSET" -v t="$1" '
+		/^#/ { n++; next }
+		{ d = ($2 - p) * 1000; if (d < 0) d = -d; if (d > t || $3 != 0 || $4 != 1) n++ }
+		END { printf "%d", n }' "$CHAIN_DIR/tap.samples"
+}
+
+# One field of a status message, a number or true/false: chain_field "$status" polls. The
+# status's names are unique, nested ones (local_client) included.
+chain_field() {
+	grep -o "\"$2\":[^,}]*" <<<"$1" | head -n 1 | cut -d: -f2
+}
+
+# Whether the status's field KEY compares OP (-eq, -gt, ...) to N: chain_status_cmp polls -ge 3.
+chain_status_cmp() {
+	local v
+	v=$(chain_field "$(chain_status)" "$1")
+	[ -n "$v" ] && [ "$v" "$2" "$3" ]
+}
+
+chain_status_is() {
+	[ "$(chain_field "$(chain_status)" "$1")" = "$2" ]
+}
+
+# Measures as a LAN client (waiting up to SECONDS for an answer) and sets CHAIN_ERROR_MS, the
+# client's error against the platform; fails if there was no answer or it is over TOLERANCE_MS.
+chain_client_within() {
+	local seconds=$1 tolerance=$2
+	CHAIN_ERROR_MS=
+	chain_measure_client "$seconds" || return 1
+	CHAIN_ERROR_MS=$(chain_error_ms "$CHAIN_CLIENT_OFFSET" "$CHAIN_PLATFORM_OFFSET")
+	awk -v e="$CHAIN_ERROR_MS" -v t="$tolerance" 'BEGIN { exit !(e <= t && e >= -t) }'
+}
+
+# A message published on the gateway reaches a subscriber on it within 10 s: the broker's
+# loop is running.
+chain_gateway_roundtrip() {
+	local topic=iotntp-test/roundtrip/$RANDOM out=$CHAIN_DIR/roundtrip.out pid rc=0
+	: >"$out"
+	stdbuf -oL mosquitto_sub -d -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" -t "$topic" -C 1 -W 10 >"$out" 2>&1 &
+	pid=$!
+	if chain_wait 10 grep -q SUBACK "$out"; then
+		timeout 10 mosquitto_pub -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" -t "$topic" -m "ping $topic" || rc=1
+	else
+		rc=1
+	fi
+	wait "$pid" || rc=1
+	[ "$rc" -eq 0 ] && grep -q "^ping $topic\$" "$out"
 }
