@@ -417,11 +417,23 @@ static void fast_answer_among_slow_ones_is_the_sample(void)
 	sim_stop();
 }
 
-/* Sends one response payload at mono ms t, with realtime following monotonic. */
-static enum syn_verdict respond(struct syn_engine *e, const char *text, int64_t t)
+/* Sends one response payload at mono ms t, with realtime following monotonic and
+ * CLOCK_MONOTONIC_RAW at raw_ns. Every verdict these give is asserted, so when the tests pass
+ * each response the engine refused is one a test fed it to be refused: those are counted as
+ * bad inputs as they go. */
+static enum syn_verdict respond_raw(struct syn_engine *e, const char *text, int64_t t,
+                                    int64_t raw_ns)
 {
 	struct timespec real = real_ts(t * MS);
-	return syn_response(e, text, strlen(text), t * MS, &real, t * MS);
+	enum syn_verdict v = syn_response(e, text, strlen(text), t * MS, &real, raw_ns);
+	if (v != SYN_ACCEPTED && v != SYN_DISCARDED_RTT)
+		runner_add_figure("bad_inputs", 1);
+	return v;
+}
+
+static enum syn_verdict respond(struct syn_engine *e, const char *text, int64_t t)
+{
+	return respond_raw(e, text, t, t * MS);
 }
 
 static enum syn_verdict answer(struct syn_engine *e, int64_t id, int64_t recv_ms, int64_t send_ms,
@@ -516,7 +528,8 @@ static void realtime_out_of_range_is_its_own_verdict(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, REAL0_MS, &id));
 	response_text(text, sizeof(text), id, REAL0_MS, REAL0_MS);
-	CU_ASSERT_EQUAL(syn_response(e, text, strlen(text), 10 * MS, &real, 10 * MS), SYN_REJ_OUT_OF_RANGE);
+	CU_ASSERT_EQUAL(syn_response(e, text, strlen(text), 10 * MS, &real, 10 * MS),
+	                SYN_REJ_OUT_OF_RANGE);
 	CU_ASSERT_EQUAL(syn_counters(e)->by_verdict[SYN_REJ_OUT_OF_RANGE], 1);
 	CU_ASSERT_EQUAL(syn_counters(e)->rejected, 1);
 	syn_destroy(e);
@@ -547,6 +560,106 @@ static void realtime_step_during_a_request_only_shifts_the_offset(void)
 	CU_ASSERT_EQUAL(res.sample.offset_ns, (AHEAD_MS - 5000) * MS);
 	CU_ASSERT_EQUAL(res.sample.recv_real.tv_sec, real_ts(22 * MS).tv_sec);
 	sim.step_ms = 0;
+	syn_destroy(e);
+}
+
+static void answer_claiming_more_processing_than_the_timeout_is_a_slow_server(void)
+{
+	struct syn_engine *e = syn_create(&base_cfg);
+	int64_t id;
+	struct syn_poll_result res;
+	const int64_t P = REAL0_MS + AHEAD_MS;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, real_ms(0), &id));
+	/* 1001 ms between the platform's receive and send times, with a 1000 ms timeout. */
+	CU_ASSERT_EQUAL(answer(e, id, P + 10, P + 1011, 15), SYN_REJ_SLOW_SERVER);
+	CU_ASSERT_EQUAL(answer(e, id, P + 10, P + 10 + 86400000, 16), SYN_REJ_SLOW_SERVER);
+	/* Exactly the timeout is not slow by that rule, but impossible in a 17 ms exchange. */
+	CU_ASSERT_EQUAL(answer(e, id, P + 10, P + 1010, 17), SYN_REJ_NEGATIVE_RTT);
+	/* None of them used up the request: its real answer is the sample. */
+	CU_ASSERT_EQUAL(answer(e, id, P + 10, P + 12, 22), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(answer(e, id, P + 10, P + 1011, 23), SYN_REJ_SLOW_SERVER);
+
+	const struct syn_counters *c = syn_counters(e);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_SLOW_SERVER], 3);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_NEGATIVE_RTT], 1);
+	CU_ASSERT_EQUAL(c->rejected, 4);
+	CU_ASSERT_EQUAL(c->answered, 1);
+	for (int n = 1; n < 4; n++)
+		CU_ASSERT_TRUE_FATAL(syn_request_due(e, n * 200 * MS, real_ms(n * 200 * MS), &id));
+	CU_ASSERT_TRUE_FATAL(syn_poll_done(e, 1601 * MS, &res));
+	CU_ASSERT_TRUE_FATAL(res.have_sample);
+	CU_ASSERT_EQUAL(res.sample.rtt_ns, 20 * MS);
+	CU_ASSERT_EQUAL(res.sample.offset_ns, AHEAD_MS * MS);
+	syn_destroy(e);
+}
+
+static void forged_answer_with_a_negative_round_trip_leaves_the_request_open(void)
+{
+	struct syn_engine *e = syn_create(&base_cfg);
+	int64_t id;
+	const int64_t P = REAL0_MS + AHEAD_MS;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, real_ms(0), &id));
+	/* 10 ms of processing claimed 5 ms after sending, and again 8 ms after. */
+	CU_ASSERT_EQUAL(answer(e, id, P + 1, P + 11, 5), SYN_REJ_NEGATIVE_RTT);
+	CU_ASSERT_EQUAL(answer(e, id, P + 1, P + 11, 8), SYN_REJ_NEGATIVE_RTT);
+	CU_ASSERT_EQUAL(syn_counters(e)->answered, 0);
+	/* The real answer still matches, once. */
+	CU_ASSERT_EQUAL(answer(e, id, P + 10, P + 12, 22), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(answer(e, id, P + 10, P + 12, 23), SYN_REJ_DUPLICATE);
+	CU_ASSERT_EQUAL(syn_counters(e)->answered, 1);
+	CU_ASSERT_EQUAL(syn_counters(e)->by_verdict[SYN_REJ_NEGATIVE_RTT], 2);
+	syn_destroy(e);
+}
+
+static void verdicts_dropped_by_the_caller_are_counted_as_rejected(void)
+{
+	struct syn_engine *e = syn_create(&base_cfg);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	syn_count_verdict(e, SYN_REJ_OTHER_DEVICE);
+	syn_count_verdict(e, SYN_REJ_OTHER_DEVICE);
+	syn_count_verdict(e, SYN_REJ_LOCAL_CLIENT);
+	const struct syn_counters *c = syn_counters(e);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_OTHER_DEVICE], 2);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_LOCAL_CLIENT], 1);
+	CU_ASSERT_EQUAL(c->rejected, 3);
+	CU_ASSERT_EQUAL(c->answered, 0);
+	CU_ASSERT_STRING_EQUAL(syn_verdict_name(SYN_REJ_SLOW_SERVER), "slow_server");
+	CU_ASSERT_STRING_EQUAL(syn_verdict_name(SYN_REJ_OTHER_DEVICE), "other_device");
+	CU_ASSERT_STRING_EQUAL(syn_verdict_name(SYN_REJ_LOCAL_CLIENT), "local_client");
+	CU_ASSERT_STRING_EQUAL(syn_verdict_name(SYN_DISCARDED_RTT), "over_max_rtt");
+	syn_destroy(e);
+}
+
+static void sample_keeps_the_raw_clock_reading_of_its_own_answer(void)
+{
+	struct syn_engine *e = syn_create(&base_cfg);
+	int64_t id[4];
+	char text[CDC_BUF_SIZE];
+	struct syn_poll_result res;
+	const int64_t P = REAL0_MS + AHEAD_MS;
+	/* CLOCK_MONOTONIC_RAW runs apart from CLOCK_MONOTONIC: some other origin entirely. */
+	const int64_t RAW0 = INT64_C(987654321012345);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	for (int n = 0; n < 4; n++)
+		CU_ASSERT_TRUE_FATAL(
+		    syn_request_due(e, n * 200 * MS, real_ms(n * 200 * MS), &id[n]));
+	/* Round trips of 30, 12 (the best), 40 ms; the last request unanswered. */
+	response_text(text, sizeof(text), id[0], P + 15, P + 15);
+	CU_ASSERT_EQUAL(respond_raw(e, text, 30, RAW0 + 1), SYN_ACCEPTED);
+	response_text(text, sizeof(text), id[1], P + 206, P + 206);
+	CU_ASSERT_EQUAL(respond_raw(e, text, 212, RAW0 + 2), SYN_ACCEPTED);
+	response_text(text, sizeof(text), id[2], P + 420, P + 420);
+	CU_ASSERT_EQUAL(respond_raw(e, text, 440, RAW0 + 3), SYN_ACCEPTED);
+	CU_ASSERT_TRUE_FATAL(syn_poll_done(e, 1601 * MS, &res));
+	CU_ASSERT_TRUE_FATAL(res.have_sample);
+	CU_ASSERT_EQUAL(res.sample.rtt_ns, 12 * MS);
+	CU_ASSERT_EQUAL(res.sample.recv_raw_ns, RAW0 + 2);
 	syn_destroy(e);
 }
 
@@ -582,6 +695,10 @@ static int init_sync_tests(void)
 	    RUNNER_TEST(bad_and_unwanted_responses_are_counted_by_verdict),
 	    RUNNER_TEST(realtime_out_of_range_is_its_own_verdict),
 	    RUNNER_TEST(realtime_step_during_a_request_only_shifts_the_offset),
+	    RUNNER_TEST(answer_claiming_more_processing_than_the_timeout_is_a_slow_server),
+	    RUNNER_TEST(forged_answer_with_a_negative_round_trip_leaves_the_request_open),
+	    RUNNER_TEST(verdicts_dropped_by_the_caller_are_counted_as_rejected),
+	    RUNNER_TEST(sample_keeps_the_raw_clock_reading_of_its_own_answer),
 	    RUNNER_TEST(verdict_names_are_distinct_snake_case),
 	    CU_TEST_INFO_NULL,
 	};
