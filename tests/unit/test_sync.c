@@ -322,8 +322,9 @@ static void sync_is_lost_after_max_failed_polls_and_regained_by_a_good_one(void)
 
 static void first_fast_polls_come_fast_interval_apart_then_poll_interval(void)
 {
+	/* The fast polls, then two steady ones, and a little before the third. */
 	sim_start(rtt_20, &base_cfg);
-	sim_run_until(40 * S);
+	sim_run_until((SYN_FAST_POLLS - 1) * SYN_FAST_INTERVAL_NS + 2 * base_cfg.poll_ns + 8 * S);
 	CU_ASSERT_EQUAL_FATAL(sim.polls, SYN_FAST_POLLS + 2);
 	for (int p = 1; p < SYN_FAST_POLLS; p++)
 		CU_ASSERT_EQUAL(sim.poll_start_ns[p] - sim.poll_start_ns[p - 1],
@@ -337,7 +338,7 @@ static void fast_polls_number_the_same_when_the_platform_is_silent(void)
 {
 	/* The same schedule as above, without a single answer. */
 	sim_start(rtt_none, &base_cfg);
-	sim_run_until(40 * S);
+	sim_run_until((SYN_FAST_POLLS - 1) * SYN_FAST_INTERVAL_NS + 2 * base_cfg.poll_ns + 8 * S);
 	CU_ASSERT_FATAL(sim.polls >= SYN_FAST_POLLS + 1);
 	for (int p = 1; p < SYN_FAST_POLLS; p++)
 		CU_ASSERT_EQUAL(sim.poll_start_ns[p] - sim.poll_start_ns[p - 1],
@@ -347,31 +348,38 @@ static void fast_polls_number_the_same_when_the_platform_is_silent(void)
 	sim_stop();
 }
 
-/* Polls 0-4 answered, 5-7 not (sync lost at 7), 8 on answered. */
+/* The fast polls and one steady poll answered, the next three not (sync lost at the third),
+ * answered again from then on. */
+#define LOSE_FIRST (SYN_FAST_POLLS + 1)
+#define REGAIN     (LOSE_FIRST + 3)
 static int rtt_lose_and_regain(int n)
 {
 	int p = n / 4;
-	return p >= 5 && p <= 7 ? NO_ANSWER : 20;
+	return p >= LOSE_FIRST && p < REGAIN ? NO_ANSWER : 20;
 }
 
 static void regaining_sync_brings_fast_polls_back(void)
 {
 	sim_start(rtt_lose_and_regain, &base_cfg);
-	sim_run_until(140 * S);
-	CU_ASSERT_FATAL(sim.polls >= 13);
-	CU_ASSERT_FALSE(sim.result[7].synced);
-	CU_ASSERT_TRUE(sim.result[8].synced);
-	CU_ASSERT_FALSE(sim.result[8].was_synced);
-	/* Polls 8 to 11 come quickly, as at start, then the steady interval resumes. */
-	for (int p = 9; p < 8 + SYN_FAST_POLLS; p++)
+	sim_run_until((SYN_FAST_POLLS - 1) * SYN_FAST_INTERVAL_NS +
+	              (REGAIN - SYN_FAST_POLLS + 2) * base_cfg.poll_ns +
+	              (SYN_FAST_POLLS + 1) * SYN_FAST_INTERVAL_NS);
+	CU_ASSERT_FATAL(sim.polls >= REGAIN + SYN_FAST_POLLS + 1);
+	CU_ASSERT_FALSE(sim.result[REGAIN - 1].synced);
+	CU_ASSERT_TRUE(sim.result[REGAIN].synced);
+	CU_ASSERT_FALSE(sim.result[REGAIN].was_synced);
+	/* The polls after regaining come quickly, as at start, then the steady interval resumes. */
+	for (int p = REGAIN + 1; p < REGAIN + SYN_FAST_POLLS; p++)
 		CU_ASSERT_EQUAL(sim.poll_start_ns[p] - sim.poll_start_ns[p - 1],
 		                SYN_FAST_INTERVAL_NS);
-	CU_ASSERT_EQUAL(sim.poll_start_ns[8 + SYN_FAST_POLLS] -
-	                    sim.poll_start_ns[8 + SYN_FAST_POLLS - 1],
+	CU_ASSERT_EQUAL(sim.poll_start_ns[REGAIN + SYN_FAST_POLLS] -
+	                    sim.poll_start_ns[REGAIN + SYN_FAST_POLLS - 1],
 	                base_cfg.poll_ns);
 	/* While sync was merely being lost, polls stayed at the steady interval. */
-	CU_ASSERT_EQUAL(sim.poll_start_ns[7] - sim.poll_start_ns[6], base_cfg.poll_ns);
-	CU_ASSERT_EQUAL(sim.poll_start_ns[8] - sim.poll_start_ns[7], base_cfg.poll_ns);
+	CU_ASSERT_EQUAL(sim.poll_start_ns[REGAIN - 1] - sim.poll_start_ns[REGAIN - 2],
+	                base_cfg.poll_ns);
+	CU_ASSERT_EQUAL(sim.poll_start_ns[REGAIN] - sim.poll_start_ns[REGAIN - 1],
+	                base_cfg.poll_ns);
 	sim_stop();
 }
 
