@@ -1,7 +1,9 @@
 /*
  * Unit tests for options: the plugin_opt_* lines of mosquitto.conf.
  */
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "options.h"
@@ -227,6 +229,97 @@ static void range_limits_themselves_are_accepted(void)
 	expect_ok("burst", "04");
 }
 
+static void serve_options_default_to_off_and_the_shipped_limits(void)
+{
+	struct pairs ps = sync_minimum();
+
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_FALSE(cfg.serve_lan);
+	CU_ASSERT_FALSE(cfg.authoritative);
+	CU_ASSERT_EQUAL(cfg.serve_rate, OPT_DEFAULT_SERVE_RATE);
+	CU_ASSERT_EQUAL(cfg.serve_burst, OPT_DEFAULT_SERVE_BURST);
+	CU_ASSERT_EQUAL(cfg.serve_max_clients, OPT_DEFAULT_SERVE_CLIENTS);
+	CU_ASSERT_EQUAL(cfg.serve_total_rate, OPT_DEFAULT_SERVE_TOTAL);
+	/* The serve role alone has the same defaults. */
+	struct pairs serve = {.n = 0};
+	add(&serve, "role", "serve");
+	CU_ASSERT_EQUAL_FATAL(parse(&serve), 0);
+	CU_ASSERT_FALSE(cfg.authoritative);
+	CU_ASSERT_EQUAL(cfg.serve_rate, OPT_DEFAULT_SERVE_RATE);
+	CU_ASSERT_EQUAL(cfg.serve_total_rate, OPT_DEFAULT_SERVE_TOTAL);
+}
+
+static void serve_lan_and_authoritative_take_only_true_or_false(void)
+{
+	const char *flags[] = {"serve_lan", "authoritative"};
+	const char *bad[] = {"", "yes", "no", "1", "0", "on", "True", "FALSE", " true", "true "};
+
+	for (size_t f = 0; f < 2; f++) {
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			expect_error(flags[f], bad[i], flags[f]);
+	}
+	struct pairs ps = sync_minimum();
+	add(&ps, "serve_lan", "true");
+	add(&ps, "authoritative", "true");
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_TRUE(cfg.serve_lan);
+	CU_ASSERT_TRUE(cfg.authoritative);
+	ps.p[ps.n - 2].value = "false";
+	ps.p[ps.n - 1].value = "false";
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_FALSE(cfg.serve_lan);
+	CU_ASSERT_FALSE(cfg.authoritative);
+}
+
+struct serve_limit {
+	const char *key;
+	const char *max, *over;
+	size_t offset;
+};
+
+static void serve_limits_reject_zero_negative_text_and_out_of_range(void)
+{
+	const struct serve_limit limits[] = {
+	    {"serve_rate", "1000", "1001", offsetof(struct opt_config, serve_rate)},
+	    {"serve_burst", "1000", "1001", offsetof(struct opt_config, serve_burst)},
+	    {"serve_max_clients", "100000", "100001",
+	     offsetof(struct opt_config, serve_max_clients)},
+	    {"serve_total_rate", "100000", "100001", offsetof(struct opt_config, serve_total_rate)},
+	};
+	const char *bad[] = {"0",
+	                     "-1",
+	                     "-0",
+	                     "",
+	                     "abc",
+	                     "2x",
+	                     " 2",
+	                     "2 ",
+	                     "+2",
+	                     "1.5",
+	                     "1e3",
+	                     "0x10",
+	                     "99999999999999999999999",
+	                     "4294967297"};
+
+	for (size_t k = 0; k < sizeof(limits) / sizeof(limits[0]); k++) {
+		const struct serve_limit *sl = &limits[k];
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			expect_error(sl->key, bad[i], sl->key);
+		expect_error(sl->key, sl->over, sl->key);
+		/* The message says what is allowed. */
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, sl->max));
+
+		struct pairs ps = sync_minimum();
+		add(&ps, sl->key, "1");
+		CU_ASSERT_EQUAL(parse(&ps), 0);
+		CU_ASSERT_EQUAL(*(unsigned *)(void *)((char *)&cfg + sl->offset), 1);
+		ps.p[ps.n - 1].value = sl->max;
+		CU_ASSERT_EQUAL(parse(&ps), 0);
+		CU_ASSERT_EQUAL(*(unsigned *)(void *)((char *)&cfg + sl->offset),
+		                (unsigned)strtoul(sl->max, NULL, 10));
+	}
+}
+
 static void empty_text_and_control_characters_are_rejected(void)
 {
 	const char *text[] = {"product_key",     "device_name",   "bridge_client_id",
@@ -421,6 +514,9 @@ static int init_options_tests(void)
 	    RUNNER_TEST(malformed_numbers_are_rejected_naming_the_option),
 	    RUNNER_TEST(zero_and_out_of_range_numbers_are_rejected),
 	    RUNNER_TEST(range_limits_themselves_are_accepted),
+	    RUNNER_TEST(serve_options_default_to_off_and_the_shipped_limits),
+	    RUNNER_TEST(serve_lan_and_authoritative_take_only_true_or_false),
+	    RUNNER_TEST(serve_limits_reject_zero_negative_text_and_out_of_range),
 	    RUNNER_TEST(empty_text_and_control_characters_are_rejected),
 	    RUNNER_TEST(overlong_values_are_rejected),
 	    RUNNER_TEST(wildcards_in_topics_are_rejected),
