@@ -93,6 +93,8 @@ chain_alive() {
 # Stops one process: TERM, then KILL if it has not exited within 5 s.
 chain_kill() {
 	local pid=$1
+	# faketime runs the platform broker as its child and does not pass signals on.
+	pkill -TERM -P "$pid" 2>/dev/null || true
 	kill -TERM "$pid" 2>/dev/null || return 0
 	chain_wait 5 eval "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null || true

@@ -188,6 +188,78 @@ static void largest_values_still_fit_and_parse(void)
 	cJSON_Delete(root);
 }
 
+static void status_of_a_gateway_serving_the_lan_has_its_counters(void)
+{
+	char buf[STS_BUF_SIZE];
+	struct sts_view v = view_with_sample();
+	struct srv_stats lan = {
+	    .answered = 41,
+	    .bad_request = 3,
+	    .rate_limited = 17,
+	    .unsynced = 5,
+	    .forged_answer = 2,
+	};
+	const char *names[] = {"answered", "bad_request", "rate_limited", "unsynced",
+	                       "forged_answer"};
+	const double want[] = {41, 3, 17, 5, 2};
+
+	fill_counters();
+	v.serve = &lan;
+	int n = sts_format(buf, sizeof(buf), &v);
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL(n, (int)strlen(buf));
+	cJSON *root = parse(buf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "lan");
+	CU_ASSERT_TRUE_FATAL(cJSON_IsObject(o));
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(o), 5);
+	for (int i = 0; i < 5; i++)
+		CU_ASSERT_EQUAL(number(o, names[i]), want[i]);
+	/* The sync role's own counters are still there, and its own. */
+	CU_ASSERT_EQUAL(number(root, "answered"), 11);
+	CU_ASSERT_TRUE(is_true(root, "synced"));
+	CU_ASSERT_EQUAL(number(root, "samples_to_chrony"), 3);
+	cJSON_Delete(root);
+}
+
+static void status_without_lan_service_has_no_lan_member(void)
+{
+	char buf[STS_BUF_SIZE];
+	struct sts_view v = view_with_sample();
+
+	fill_counters();
+	v.serve = NULL;
+	CU_ASSERT_FATAL(sts_format(buf, sizeof(buf), &v) > 0);
+	cJSON *root = parse(buf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_PTR_NULL(cJSON_GetObjectItemCaseSensitive(root, "lan"));
+	CU_ASSERT_PTR_NULL(strstr(buf, "\"lan\""));
+	cJSON_Delete(root);
+}
+
+static void largest_values_with_lan_counters_still_fit_and_parse(void)
+{
+	char buf[STS_BUF_SIZE];
+	struct sts_view v = view_with_sample();
+	struct srv_stats lan;
+
+	memset(&counters, 0xff, sizeof(counters));
+	memset(&lan, 0xff, sizeof(lan));
+	v.last_sample.offset_ns = INT64_MIN;
+	v.last_sample.rtt_ns = INT64_MAX;
+	v.last_sample.recv_real.tv_sec = 4102444799;
+	v.samples_to_chrony = ULLONG_MAX;
+	v.serve = &lan;
+	int n = sts_format(buf, sizeof(buf), &v);
+	CU_ASSERT_FATAL(n > 0 && n < STS_BUF_SIZE);
+	cJSON *root = parse(buf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "lan");
+	CU_ASSERT_TRUE_FATAL(cJSON_IsObject(o));
+	CU_ASSERT_DOUBLE_EQUAL(number(o, "forged_answer"), 18446744073709551615.0, 1e4);
+	cJSON_Delete(root);
+}
+
 static void too_small_a_buffer_gives_minus_one(void)
 {
 	char full[STS_BUF_SIZE];
@@ -212,6 +284,9 @@ static int init_status_tests(void)
 	    RUNNER_TEST(offset_is_printed_to_the_nanosecond),
 	    RUNNER_TEST(sample_time_is_truncated_to_the_millisecond),
 	    RUNNER_TEST(largest_values_still_fit_and_parse),
+	    RUNNER_TEST(status_of_a_gateway_serving_the_lan_has_its_counters),
+	    RUNNER_TEST(status_without_lan_service_has_no_lan_member),
+	    RUNNER_TEST(largest_values_with_lan_counters_still_fit_and_parse),
 	    RUNNER_TEST(too_small_a_buffer_gives_minus_one),
 	    CU_TEST_INFO_NULL,
 	};
