@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# delay_proxy keeps TCP byte order, applies the delays it is given, draws them again the same
+# from the same seed, and refuses what it must refuse.
+#   delay_proxy_test.sh DELAY_PROXY DELAY_PROXY_CHECK
+# delay_proxy_check starts each proxy itself and owns both ends of the connections through it;
+# every wait in it has a deadline. The whole test takes about 10 s.
+set -euo pipefail
+proxy=$1
+check=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+# value FILE WORD KEY: the KEY=value field of the line starting with WORD
+value() {
+	awk -v w="$2" -v k="$3" '$1 == w { for (i = 2; i <= NF; i++) if (index($i, k "=") == 1)
+		print substr($i, length(k) + 2) }' "$1"
+}
+
+# holds CONDITION MESSAGE: an awk condition over numbers
+holds() {
+	awk "BEGIN { exit !($1) }" || fail "$2"
+}
+
+echo "== refusals"
+# Status 2 is a refusal; a proxy that started would instead be ended by timeout (124).
+rc=0
+timeout 5 "$proxy" --listen 0 --to 192.0.2.1:1883 --up none --down none 2>"$work/err" || rc=$?
+[ $rc = 2 ] || fail "non-loopback target: status $rc, not 2"
+grep -q 'non-loopback' "$work/err" || fail "no error for a non-loopback target: $(cat "$work/err")"
+for spec in "" -1 abc nan inf 5,uniform 5,uniform,-1 5,gauss,1 "5,exp," "5 " 700000; do
+	rc=0
+	timeout 5 "$proxy" --listen 0 --to 127.0.0.1:1 --up "$spec" --down none 2>/dev/null || rc=$?
+	[ $rc = 2 ] || fail "spec '$spec': status $rc, not 2"
+done
+
+echo "== order: 3 connections, 4 MiB each way each, jitter both ways"
+"$check" order 4194304 "$proxy" --up 20,uniform,5 --down 1,exp,2 --seed 5 \
+	--stats "$work/order.stats" >"$work/order.out" 2>"$work/order.err" ||
+	fail "order check: $(cat "$work/order.out" "$work/order.err")"
+cat "$work/order.out" "$work/order.stats"
+for d in up down; do
+	[ "$(value "$work/order.stats" $d bytes)" = $((3 * 4194304)) ] || fail "$d byte count"
+	[ "$(value "$work/order.stats" $d dropped_bytes)" = 0 ] || fail "$d dropped bytes"
+	holds "$(value "$work/order.stats" $d max_held_bytes) <= 1048576" "$d held over 1 MiB"
+done
+
+echo "== fixed: --up 50 --down none"
+"$check" latency 40 "$proxy" --up 50 --down none >"$work/fixed.out" 2>"$work/fixed.err" ||
+	fail "fixed check: $(cat "$work/fixed.out" "$work/fixed.err")"
+cat "$work/fixed.out"
+holds "$(value "$work/fixed.out" up n) == 40" "up messages missing"
+# No message may arrive before its delay; the upper bound allows for a loaded machine.
+holds "$(value "$work/fixed.out" up min_ms) >= 50" "an up message arrived before 50 ms"
+holds "$(value "$work/fixed.out" up max_ms) < 550" "an up message took 500 ms over its delay"
+holds "$(value "$work/fixed.out" down mean_ms) < 25" "down (none) is slow"
+
+echo "== uniform: --up 20,uniform,10, 200 chunks"
+"$check" latency 200 "$proxy" --up 20,uniform,10 --down none --stats "$work/uniform.stats" \
+	>"$work/uniform.out" 2>"$work/uniform.err" ||
+	fail "uniform check: $(cat "$work/uniform.out" "$work/uniform.err")"
+cat "$work/uniform.out" "$work/uniform.stats"
+holds "$(value "$work/uniform.out" up min_ms) >= 10" "an up message arrived before 10 ms"
+mean=$(value "$work/uniform.out" up mean_ms)
+holds "$mean >= 14 && $mean <= 26" "measured up mean $mean ms is not within 30% of 20"
+mean=$(value "$work/uniform.stats" up mean_delay_ms)
+holds "$mean >= 14 && $mean <= 26" "applied up mean $mean ms is not within 30% of 20"
+holds "$(value "$work/uniform.stats" up max_delay_ms) <= 30" "an up delay over 30 ms"
+
+echo "== seed: same seed, same delays"
+for run in a b c; do
+	seed=42
+	[ $run = c ] && seed=43
+	"$check" latency 30 "$proxy" --up 5,uniform,4 --down 2,exp,3 --seed $seed \
+		--trace "$work/trace.$run" >/dev/null 2>"$work/seed.err" ||
+		fail "seed check: $(cat "$work/seed.err")"
+	# Only the drawn delays: chunk sizes and times may differ between runs.
+	awk '{ print $1, $2, $3, $5 }' "$work/trace.$run" >"$work/drawn.$run"
+done
+holds "$(grep -c '^up ' "$work/drawn.a") >= 30" "too few up chunks traced"
+holds "$(grep -c '^down ' "$work/drawn.a") >= 30" "too few down chunks traced"
+cmp -s <(sort -s -k1,1 "$work/drawn.a") <(sort -s -k1,1 "$work/drawn.b") ||
+	fail "seed 42 drew different delays: $(diff "$work/drawn.a" "$work/drawn.b" | head -5)"
+! cmp -s <(sort -s -k1,1 "$work/drawn.a") <(sort -s -k1,1 "$work/drawn.c") ||
+	fail "seeds 42 and 43 drew the same delays"
+head -4 "$work/drawn.a"
+
+echo "PASS: delay_proxy keeps order and applies its delays"
