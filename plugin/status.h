@@ -15,7 +15,7 @@
 #include "sync.h"
 
 /* Room for a whole status message, terminating NUL included. */
-#define STS_BUF_SIZE 1024
+#define STS_BUF_SIZE 2048
 
 struct sts_view {
 	bool synced;
