@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Fault: the platform goes away. The plugin's requests time out, its status turns unsynced after
+# max_failed_polls polls, and chronyd gets no sample at all meanwhile (no stale time): both the
+# plugin's own count and a tap on chronyd's socket say so. When the platform is back (same port,
+# same clock) the bridge reconnects and sync resumes without restarting the gateway.
+#   platform_outage_unsyncs_then_recovers.sh REPO_ROOT PLUGIN_SO
+set -euo pipefail
+CHAIN_ROOT=$1
+CHAIN_PLUGIN=$2
+# shellcheck source=../lib/chain.sh
+. "$CHAIN_ROOT/tests/lib/chain.sh"
+# shellcheck source=../lib/figures.sh
+. "$CHAIN_ROOT/tests/lib/figures.sh"
+
+TOLERANCE_MS=5
+POLL_S=5
+MAX_FAILED=3
+CHAIN_GATEWAY_EDITS=(
+	"plugin_opt_poll_interval 16" "plugin_opt_poll_interval $POLL_S"
+	"plugin_opt_max_failed_polls 3" "plugin_opt_max_failed_polls $MAX_FAILED")
+CHAIN_TAP=1
+CHAIN_TAP_BIN=${CHAIN_TAP_BIN:-$CHAIN_ROOT/build/tests/tools/sock_tap}
+
+chain_setup
+chain_start_platform "$(chain_random_offset)"
+chain_log "platform clock offset $CHAIN_PLATFORM_OFFSET s"
+chain_start_chronyd
+chain_start_tap
+chain_start_gateway
+gateway_pid=$(chain_pid gateway)
+
+chain_wait 90 chain_status_synced || chain_die "plugin status never said synced: $(chain_status)"
+chain_wait 120 chain_chrony_synced || chain_die "chronyd never selected the IOT refclock: $(tail -5 "$CHAIN_DIR/chronyd.log")"
+status=$(chain_status)
+chain_log "synced: $status"
+before_samples=$(chain_field "$status" samples_to_chrony)
+before_timed_out=$(chain_field "$status" timed_out)
+
+chain_stop_one platform
+platform_gone() { ! chain_listening "$CHAIN_PLATFORM_PORT"; }
+chain_wait 10 platform_gone || chain_die "the platform broker still listens after being stopped"
+down_at=$SECONDS
+chain_log "stopped the platform"
+
+chain_wait $(((MAX_FAILED + 3) * POLL_S + 60)) chain_status_is synced false ||
+	chain_die "status still synced with the platform gone: $(chain_status)"
+unsynced_s=$((SECONDS - down_at))
+status=$(chain_status)
+chain_log "unsynced: $status"
+unsync_samples=$(chain_field "$status" samples_to_chrony)
+unsync_polls=$(chain_field "$status" polls)
+unsync_tapped=$(chain_tapped_samples)
+# Only a poll already answered when the platform stopped may still have given a sample.
+[ $((unsync_samples - before_samples)) -le 1 ] ||
+	chain_die "$((unsync_samples - before_samples)) samples went to chrony after the platform stopped: $status"
+
+# Two more polls into the outage: still nothing for chronyd, and the requests time out.
+chain_wait $((3 * POLL_S + 20)) chain_status_cmp polls -ge $((unsync_polls + 2)) ||
+	chain_die "the plugin stopped polling during the outage: $(chain_status)"
+status=$(chain_status)
+outage_samples=$(chain_field "$status" samples_to_chrony)
+outage_tapped=$(chain_tapped_samples)
+timed_out=$(chain_field "$status" timed_out)
+[ "$outage_samples" -eq "$unsync_samples" ] ||
+	chain_die "samples_to_chrony grew from $unsync_samples to $outage_samples while unsynced: $status"
+[ "$outage_tapped" -eq "$unsync_tapped" ] ||
+	chain_die "the tap saw $((outage_tapped - unsync_tapped)) samples reach chronyd while unsynced"
+[ "$timed_out" -gt "$before_timed_out" ] || chain_die "timed_out did not grow during the outage: $status"
+chain_status_is synced false || chain_die "status synced again with no platform: $(chain_status)"
+
+chain_start_platform "$CHAIN_PLATFORM_OFFSET"
+up_at=$SECONDS
+chain_log "restarted the platform"
+# The bridge retries with a backoff of up to 30 s (restart_timeout 2 30).
+chain_wait 150 chain_status_synced || chain_die "sync did not resume after the platform came back: $(chain_status) $(tail -5 "$CHAIN_DIR/gateway.log")"
+resynced_s=$((SECONDS - up_at))
+[ "$(chain_pid gateway)" = "$gateway_pid" ] && chain_alive gateway || chain_die "the gateway broker did not survive the outage"
+chain_wait $((3 * POLL_S + 20)) chain_status_cmp samples_to_chrony -gt "$outage_samples" ||
+	chain_die "synced again but no sample for chrony: $(chain_status)"
+chain_wait 120 chain_chrony_synced || chain_die "chronyd did not select the IOT refclock again: $(tail -5 "$CHAIN_DIR/chronyd.log")"
+chain_client_within 60 "$TOLERANCE_MS" ||
+	chain_die "LAN client after the outage: offset '${CHAIN_CLIENT_OFFSET:-}' s, ${CHAIN_ERROR_MS:-no answer} ms off the platform"
+
+wrong=$(chain_wrong_samples "$TOLERANCE_MS")
+tapped=$(chain_tapped_samples)
+figures_add wrong_samples_to_chrony "$wrong"
+[ "$wrong" -eq 0 ] || chain_die "$wrong of $tapped samples sent to chrony were more than ${TOLERANCE_MS} ms off the platform"
+
+echo "fault: platform_outage_unsyncs_then_recovers unsynced_after_s=$unsynced_s" \
+	"timed_out=$before_timed_out->$timed_out samples_during_outage=$((outage_tapped - unsync_tapped))" \
+	"resynced_after_s=$resynced_s tapped_samples=$tapped wrong_samples=$wrong error_ms=${CHAIN_ERROR_MS#+}"
+figures_add faults_survived 1
