@@ -129,8 +129,13 @@ static int on_message(int event, void *event_data, void *userdata)
 	(void)event;
 	/* Runs for every message the broker receives: other topics cost two string compares. */
 	bool response = strcmp(m->topic, r->cfg.response_topic) == 0;
-	if (!response && strcmp(m->topic, r->cfg.request_topic) != 0)
+	if (!response && strcmp(m->topic, r->cfg.request_topic) != 0) {
+		/* Another device's answer is not ours to use: counted, and left to the serve
+		 * role (when on) to deny if a local client forged it. */
+		if (m->topic[0] == '/' && srv_is_response_topic(m->topic))
+			syn_count_verdict(r->engine, SYN_REJ_OTHER_DEVICE);
 		return MOSQ_ERR_SUCCESS;
+	}
 
 	int64_t mono = bck_mono_ns();
 	struct timespec real = bck_real();
