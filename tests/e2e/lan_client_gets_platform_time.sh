@@ -8,6 +8,8 @@ CHAIN_ROOT=$1
 CHAIN_PLUGIN=$2
 # shellcheck source=../lib/chain.sh
 . "$CHAIN_ROOT/tests/lib/chain.sh"
+# shellcheck source=../lib/figures.sh
+. "$CHAIN_ROOT/tests/lib/figures.sh"
 
 TOLERANCE_MS=5
 
@@ -43,6 +45,7 @@ forged='{"deviceSendTime":"1","serverRecvTime":"4000000000000","serverSendTime":
 for _ in 1 2 3; do
 	mosquitto_pub -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" -t "$response_topic" -m "$forged"
 done
+figures_add bad_inputs 3
 local_client_drops() {
 	chain_status | grep -qE '"local_client":([3-9]|[1-9][0-9]+)'
 }

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Hostile: a local client floods the gateway with forged platform answers while the plugin is
+# synced. The answers are plausible (the platform's time 10 s off either way, whole ms, as
+# strings) and aim at requests still outstanding: a quarter echo the deviceSendTime of the
+# plugin's latest request, read off the bus by a local subscriber, the rest guess one near the
+# current time. None may move the time: a tap on chronyd's socket counts every sample chronyd
+# gets, and none may be off the platform; the plugin counts each forged answer as local_client;
+# no subscriber receives one; a LAN client still gets the platform's time.
+#   local_flood_cannot_move_time.sh REPO_ROOT PLUGIN_SO
+set -euo pipefail
+CHAIN_ROOT=$1
+CHAIN_PLUGIN=$2
+# shellcheck source=../lib/chain.sh
+. "$CHAIN_ROOT/tests/lib/chain.sh"
+# shellcheck source=../lib/figures.sh
+. "$CHAIN_ROOT/tests/lib/figures.sh"
+
+TOLERANCE_MS=5
+POLL_S=5
+FLOOD_MAX=2000 # forged answers at most
+FLOOD_S=20     # seconds of flooding at most
+BATCH=20       # answers per batch, one batch every 0.2 s: about 100 per second
+CHAIN_GATEWAY_EDITS=("plugin_opt_poll_interval 16" "plugin_opt_poll_interval $POLL_S")
+CHAIN_TAP=1
+CHAIN_TAP_BIN=${CHAIN_TAP_BIN:-$CHAIN_ROOT/build/tests/tools/sock_tap}
+request_topic=/ext/ntp/$CHAIN_PK/$CHAIN_DN/request
+response_topic=/ext/ntp/$CHAIN_PK/$CHAIN_DN/response
+
+chain_setup
+chain_start_platform "$(chain_random_offset)"
+chain_log "platform clock offset $CHAIN_PLATFORM_OFFSET s"
+chain_start_chronyd
+chain_start_tap
+chain_start_gateway
+
+chain_wait 90 chain_status_synced || chain_die "plugin status never said synced: $(chain_status)"
+chain_wait 120 chain_chrony_synced || chain_die "chronyd never selected the IOT refclock: $(tail -5 "$CHAIN_DIR/chronyd.log")"
+
+# Local subscribers: one reads the plugin's requests (the attacker's source of real ids), one
+# watches the response topic, where only the platform's genuine answers may appear.
+chain_spawn requests stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" -t "$request_topic"
+chain_spawn responses stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" -t "$response_topic"
+has_lines() { [ -s "$1" ]; }
+chain_wait $((3 * POLL_S + 20)) has_lines "$CHAIN_DIR/requests.log" ||
+	chain_die "a local subscriber saw none of the plugin's requests"
+chain_wait $((3 * POLL_S + 20)) has_lines "$CHAIN_DIR/responses.log" ||
+	chain_die "a local subscriber saw none of the platform's answers"
+
+status=$(chain_status)
+chain_log "synced: $status"
+before_local=$(chain_field "$status" local_client)
+before_samples=$(chain_field "$status" samples_to_chrony)
+before_tapped=$(chain_tapped_samples)
+platform_ms=$(awk -v o="$CHAIN_PLATFORM_OFFSET" 'BEGIN { printf "%d", o * 1000 }')
+
+forge() {
+	local i=0 n end now dst srv seen
+	end=$((SECONDS + FLOOD_S))
+	while [ "$i" -lt "$FLOOD_MAX" ] && [ "$SECONDS" -lt "$end" ]; do
+		seen=$(tail -n 1 "$CHAIN_DIR/requests.log" | grep -o '[0-9]\{10,\}' | head -n 1 || true)
+		for ((n = 0; n < BATCH && i < FLOOD_MAX; n++, i++)); do
+			now=${EPOCHREALTIME/./}
+			now=$((now / 1000))
+			if [ $((i % 4)) -eq 0 ] && [ -n "$seen" ]; then
+				dst=$seen
+			else
+				dst=$((now - RANDOM % 4000))
+			fi
+			if [ $((i % 2)) -eq 0 ]; then
+				srv=$((now + platform_ms + 10000))
+			else
+				srv=$((now + platform_ms - 10000))
+			fi
+			printf '{"deviceSendTime":"%s","serverRecvTime":"%s","serverSendTime":"%s","seq":%d}\n' \
+				"$dst" "$srv" "$srv" "$i"
+		done
+		sleep 0.2 # pacing, so the flood spans several polls
+	done
+}
+
+chain_log "flooding $response_topic with forged answers"
+flood_start=$SECONDS
+forge | tee "$CHAIN_DIR/forged.txt" |
+	timeout $((FLOOD_S + 60)) mosquitto_pub -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" -t "$response_topic" -l ||
+	chain_die "the flooding client failed"
+flood_s=$((SECONDS - flood_start))
+sent=$(wc -l <"$CHAIN_DIR/forged.txt")
+echoed=$(awk 'NR == FNR { ids[$0] = 1; next }
+	match($0, /"deviceSendTime":"[0-9]+"/) {
+		id = substr($0, RSTART + 18, RLENGTH - 19); if (id in ids) n++
+	}
+	END { printf "%d", n }' <(grep -o '[0-9]\{10,\}' "$CHAIN_DIR/requests.log") "$CHAIN_DIR/forged.txt")
+chain_log "sent $sent forged answers in ${flood_s} s, $echoed of them with a real request's deviceSendTime"
+figures_add bad_inputs "$sent"
+[ "$sent" -gt 0 ] || chain_die "no forged answer was sent"
+
+# Every forged answer is counted once the status is next published.
+chain_wait $((3 * POLL_S + 30)) chain_status_cmp local_client -ge $((before_local + sent)) ||
+	chain_die "local_client counted $(($(chain_field "$(chain_status)" local_client) - before_local)) of $sent forged answers"
+status=$(chain_status)
+dropped=$(($(chain_field "$status" local_client) - before_local))
+[ "$dropped" -eq "$sent" ] || chain_die "local_client counted $dropped forged answers, $sent were sent: $status"
+# Genuine exchanges went on during the flood, and chronyd kept getting samples.
+chain_wait $((3 * POLL_S + 20)) chain_status_cmp samples_to_chrony -gt "$before_samples" ||
+	chain_die "no sample went to chrony during or after the flood: $(chain_status)"
+chain_status_synced || chain_die "status unsynced after the flood: $(chain_status)"
+tapped_during=$(($(chain_tapped_samples) - before_tapped))
+[ "$tapped_during" -gt 0 ] || chain_die "the tap saw no sample during or after the flood"
+
+forged_delivered=$(grep -c '"seq":' "$CHAIN_DIR/responses.log" || true)
+[ "$forged_delivered" -eq 0 ] || chain_die "a local subscriber received $forged_delivered forged answers"
+
+chain_chrony_synced || chain_wait 120 chain_chrony_synced ||
+	chain_die "chronyd lost the IOT refclock: $(tail -5 "$CHAIN_DIR/chronyd.log")"
+chain_client_within 60 "$TOLERANCE_MS" ||
+	chain_die "LAN client after the flood: offset '${CHAIN_CLIENT_OFFSET:-}' s, ${CHAIN_ERROR_MS:-no answer} ms off the platform"
+
+wrong=$(chain_wrong_samples "$TOLERANCE_MS")
+tapped=$(chain_tapped_samples)
+figures_add wrong_samples_to_chrony "$wrong"
+[ "$wrong" -eq 0 ] || chain_die "$wrong of $tapped samples sent to chrony were more than ${TOLERANCE_MS} ms off the platform: $(cat "$CHAIN_DIR/tap.samples")"
+
+echo "fault: local_flood_cannot_move_time forged_sent=$sent flood_s=$flood_s echoed_real_ids=$echoed" \
+	"local_client_drops=$dropped forged_delivered=$forged_delivered samples_during_flood=$tapped_during" \
+	"tapped_samples=$tapped wrong_samples=$wrong error_ms=${CHAIN_ERROR_MS#+}"
+figures_add faults_survived 1
