@@ -74,7 +74,9 @@ chain_log "restarted the platform"
 # The bridge retries with a backoff of up to 30 s (restart_timeout 2 30).
 chain_wait 150 chain_status_synced || chain_die "sync did not resume after the platform came back: $(chain_status) $(tail -5 "$CHAIN_DIR/gateway.log")"
 resynced_s=$((SECONDS - up_at))
-[ "$(chain_pid gateway)" = "$gateway_pid" ] && chain_alive gateway || chain_die "the gateway broker did not survive the outage"
+if [ "$(chain_pid gateway)" != "$gateway_pid" ] || ! chain_alive gateway; then
+	chain_die "the gateway broker did not survive the outage"
+fi
 chain_wait $((3 * POLL_S + 20)) chain_status_cmp samples_to_chrony -gt "$outage_samples" ||
 	chain_die "synced again but no sample for chrony: $(chain_status)"
 chain_wait 120 chain_chrony_synced || chain_die "chronyd did not select the IOT refclock again: $(tail -5 "$CHAIN_DIR/chronyd.log")"

@@ -306,7 +306,7 @@ chain_field() {
 chain_status_cmp() {
 	local v
 	v=$(chain_field "$(chain_status)" "$1")
-	[ -n "$v" ] && [ "$v" "$2" "$3" ]
+	[ -n "$v" ] && test "$v" "$2" "$3"
 }
 
 chain_status_is() {
