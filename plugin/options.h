@@ -19,8 +19,8 @@
 
 #define OPT_DEFAULT_SOCKET        "/run/chrony.iotntp.sock"
 #define OPT_DEFAULT_STATUS_TOPIC  "iotntp/status"
-#define OPT_DEFAULT_POLL_S        16
-#define OPT_DEFAULT_BURST         4
+#define OPT_DEFAULT_POLL_S        8
+#define OPT_DEFAULT_BURST         8
 #define OPT_DEFAULT_SPACING_MS    200
 #define OPT_DEFAULT_TIMEOUT_MS    3000
 #define OPT_DEFAULT_MAX_RTT_MS    1000

@@ -14,7 +14,7 @@ CHAIN_PLUGIN=$2
 TOLERANCE_MS=5
 POLL_S=5
 HUPS=2
-CHAIN_GATEWAY_EDITS=("plugin_opt_poll_interval 16" "plugin_opt_poll_interval $POLL_S")
+CHAIN_GATEWAY_EDITS=("plugin_opt_poll_interval 8" "plugin_opt_poll_interval $POLL_S")
 
 chain_setup
 chain_start_platform "$(chain_random_offset)"

@@ -28,7 +28,7 @@ grep -q '^plugin_opt_serve_lan true$' "$CHAIN_ROOT/config/mosquitto/gateway.conf
 [ -n "$BURST" ] || chain_die "the shipped gateway.conf sets no plugin_opt_serve_burst"
 
 # A poll every 4 s rather than 16: the status, which carries the lan counters, follows sooner.
-CHAIN_GATEWAY_EDITS=("plugin_opt_poll_interval 16" "plugin_opt_poll_interval 4")
+CHAIN_GATEWAY_EDITS=("plugin_opt_poll_interval 8" "plugin_opt_poll_interval 5")
 
 # Whether the kernel says its clock is synchronised (adjtimex(2), x86_64, read only): the gateway
 # then answers from the system clock before it has the platform's time, rightly.

@@ -16,7 +16,7 @@ TOLERANCE_MS=5
 POLL_S=5
 MAX_FAILED=3
 CHAIN_GATEWAY_EDITS=(
-	"plugin_opt_poll_interval 16" "plugin_opt_poll_interval $POLL_S"
+	"plugin_opt_poll_interval 8" "plugin_opt_poll_interval $POLL_S"
 	"plugin_opt_max_failed_polls 3" "plugin_opt_max_failed_polls $MAX_FAILED")
 CHAIN_TAP=1
 CHAIN_TAP_BIN=${CHAIN_TAP_BIN:-$CHAIN_ROOT/build/tests/tools/sock_tap}

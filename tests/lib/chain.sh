@@ -197,7 +197,7 @@ chain_start_gateway() {
 	chain_render "$CHAIN_ROOT/config/mosquitto/gateway.conf" "$CHAIN_DIR/gateway.d/iotntp.conf" \
 		"YourProductKey" "$CHAIN_PK" \
 		"YourDeviceName" "$CHAIN_DN" \
-		"platform.example.com:1883" "127.0.0.1:$CHAIN_PLATFORM_PORT" \
+		"platform.example.com:1883" "127.0.0.1:${CHAIN_BRIDGE_PORT:-$CHAIN_PLATFORM_PORT}" \
 		"/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so" "$CHAIN_DIR/mosquitto_iotntp.so" \
 		"/run/chrony.iotntp.sock" "$(chain_refclock_path)" \
 		"${CHAIN_GATEWAY_EDITS[@]}"
@@ -238,7 +238,7 @@ chain_client_offset() {
 		cmdport 0
 		bindcmdaddress /
 	EOF
-	out=$(chronyd -Q -t 20 -f "$conf" 2>&1) || true
+	out=$(chronyd -Q -t 10 -f "$conf" 2>&1) || true
 	printf "%s\n" "$out" >>"$CHAIN_DIR/client.log"
 	sed -n 's/.*System clock wrong by \([-+0-9.]*\) seconds.*/\1/p' <<<"$out" | tail -1
 }
@@ -256,7 +256,7 @@ chain_client_answered() {
 
 # Milliseconds from the platform's offset to what the client measured.
 chain_error_ms() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f", (a - b) * 1000 }'
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.3f\n", (a - b) * 1000 }'
 }
 
 # --- For the fault tests: a tap on the samples, the status's fields, checks as a client. ---

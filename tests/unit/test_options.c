@@ -441,10 +441,10 @@ static void max_rtt_over_the_response_timeout_is_rejected(void)
 
 static void poll_interval_shorter_than_the_burst_is_rejected(void)
 {
-	/* Defaults: 3 x 200 ms + 3000 ms = 3.6 s of burst in a 2 s poll. */
+	/* Defaults: 7 x 200 ms + 3000 ms = 4.4 s of burst. */
 	expect_error("poll_interval", "2", "poll_interval");
-	expect_error("poll_interval", "3", "poll_interval");
-	expect_ok("poll_interval", "4");
+	expect_error("poll_interval", "4", "poll_interval");
+	expect_ok("poll_interval", "5");
 
 	/* One request and a 2000 ms timeout fill a 2 s poll exactly: still too long. */
 	struct pairs ps = sync_minimum();
