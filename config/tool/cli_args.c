@@ -1,0 +1,369 @@
+#include "cli_args.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fragments.h"
+
+enum cli_opt {
+	OPT_PRODUCT_KEY,
+	OPT_DEVICE_NAME,
+	OPT_SECRET_FILE,
+	OPT_REGION,
+	OPT_HOST,
+	OPT_PORT,
+	OPT_CA_FILE,
+	OPT_CLIENT_ID,
+	OPT_SIGNMETHOD,
+	OPT_KEEPALIVE,
+	OPT_PLUGIN,
+	OPT_REFCLOCK_SOCKET,
+	OPT_ALLOW,
+	OPT_OUTPUT,
+	OPT_COUNT
+};
+
+#define FOR_MOSQUITTO (1u << CLI_MOSQUITTO)
+#define FOR_CHRONY    (1u << CLI_CHRONY)
+
+/* Names match whole: no abbreviations, so "--secret" can never be taken for a file name. */
+static const struct {
+	const char *name;
+	unsigned commands;
+} opts[OPT_COUNT] = {
+    [OPT_PRODUCT_KEY] = {"--product-key", FOR_MOSQUITTO},
+    [OPT_DEVICE_NAME] = {"--device-name", FOR_MOSQUITTO},
+    [OPT_SECRET_FILE] = {"--secret-file", FOR_MOSQUITTO},
+    [OPT_REGION] = {"--region", FOR_MOSQUITTO},
+    [OPT_HOST] = {"--host", FOR_MOSQUITTO},
+    [OPT_PORT] = {"--port", FOR_MOSQUITTO},
+    [OPT_CA_FILE] = {"--ca-file", FOR_MOSQUITTO},
+    [OPT_CLIENT_ID] = {"--client-id", FOR_MOSQUITTO},
+    [OPT_SIGNMETHOD] = {"--signmethod", FOR_MOSQUITTO},
+    [OPT_KEEPALIVE] = {"--keepalive", FOR_MOSQUITTO},
+    [OPT_PLUGIN] = {"--plugin", FOR_MOSQUITTO},
+    [OPT_REFCLOCK_SOCKET] = {"--refclock-socket", FOR_MOSQUITTO | FOR_CHRONY},
+    [OPT_ALLOW] = {"--allow", FOR_CHRONY},
+    [OPT_OUTPUT] = {"--output", FOR_MOSQUITTO | FOR_CHRONY},
+};
+
+/* Private networks, as in config/chrony/iotntp.conf; --allow replaces them. */
+static const char *const default_allow[] = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"};
+
+static int fail(char *err, size_t err_size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, err_size, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int find_opt(const char *arg, size_t name_len)
+{
+	for (int i = 0; i < OPT_COUNT; i++) {
+		if (strlen(opts[i].name) == name_len && strncmp(opts[i].name, arg, name_len) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static const char *command_name(enum cli_command c)
+{
+	return c == CLI_CHRONY ? "chrony" : "mosquitto";
+}
+
+static int parse_uint(const char *text, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+
+	if (text[0] < '0' || text[0] > '9')
+		return -1;
+	errno = 0;
+	unsigned long v = strtoul(text, &end, 10);
+	if (*end != '\0' || errno != 0 || v < lo || v > hi)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* A path for a mosquitto.conf or chrony.conf line: one token, absolute where required. */
+static int check_path(const char *option, const char *path, bool absolute, size_t max, char *err,
+                      size_t err_size)
+{
+	size_t len = strlen(path);
+
+	if (len == 0)
+		return fail(err, err_size, "%s is empty", option);
+	if (len > max)
+		return fail(err, err_size, "%s is longer than %zu characters", option, max);
+	if (absolute && path[0] != '/')
+		return fail(err, err_size, "%s '%s' is not an absolute path", option, path);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)path[i];
+		if (c <= 0x20 || c == 0x7f)
+			return fail(err, err_size,
+			            "%s: character %zu is a space or control character, which a "
+			            "configuration line cannot carry",
+			            option, i + 1);
+	}
+	return 0;
+}
+
+/* A network for chrony's allow directive: an address, optionally /bits, or "all". */
+static int check_allow(const char *net, char *err, size_t err_size)
+{
+	size_t len = strlen(net);
+
+	if (strcmp(net, "all") == 0)
+		return 0;
+	if (len == 0 || len > 43)
+		return fail(err, err_size, "--allow '%s' is not a network", net);
+	for (size_t i = 0; i < len; i++) {
+		if (strchr("0123456789abcdefABCDEF.:/", net[i]) == NULL)
+			return fail(err, err_size,
+			            "--allow '%s' is not a network (an address, optionally with "
+			            "/bits, or all)",
+			            net);
+	}
+	return 0;
+}
+
+static int set_value(struct cli_args *a, int opt, const char *v, char *err, size_t err_size)
+{
+	switch (opt) {
+	case OPT_PRODUCT_KEY:
+		a->product_key = v;
+		return id_check(ID_PRODUCT_KEY, v, err, err_size);
+	case OPT_DEVICE_NAME:
+		a->device_name = v;
+		return id_check(ID_DEVICE_NAME, v, err, err_size);
+	case OPT_SECRET_FILE:
+		a->secret_file = v;
+		return v[0] == '\0' ? fail(err, err_size, "--secret-file is empty") : 0;
+	case OPT_REGION:
+		a->region = v;
+		if (!ep_region_known(v))
+			return fail(err, err_size,
+			            "--region '%s' is not a region iotntp-config knows (%s); for "
+			            "another endpoint give --host",
+			            v, ep_region_list());
+		return 0;
+	case OPT_HOST:
+		if (ep_check_host(v, err, err_size) != 0)
+			return -1;
+		snprintf(a->host, sizeof(a->host), "%s", v);
+		return 0;
+	case OPT_PORT:
+		return ep_parse_port(v, &a->port, err, err_size);
+	case OPT_CA_FILE:
+		a->ca_file = v;
+		return check_path("--ca-file", v, false, CLI_PATH_MAX, err, err_size);
+	case OPT_CLIENT_ID:
+		if (id_check(ID_CLIENT_ID, v, err, err_size) != 0)
+			return -1;
+		snprintf(a->client_id, sizeof(a->client_id), "%s", v);
+		return 0;
+	case OPT_SIGNMETHOD:
+		if (sig_method_parse(v, &a->method) != 0)
+			return fail(err, err_size,
+			            "--signmethod '%s' is neither hmacsha256 nor hmacsha1", v);
+		return 0;
+	case OPT_KEEPALIVE:
+		if (parse_uint(v, CLI_KEEPALIVE_MIN, CLI_KEEPALIVE_MAX, &a->keepalive_s) != 0)
+			return fail(
+			    err, err_size,
+			    "--keepalive '%s' is not a whole number of seconds from %d to %d "
+			    "(the platform's range)",
+			    v, CLI_KEEPALIVE_MIN, CLI_KEEPALIVE_MAX);
+		return 0;
+	case OPT_PLUGIN:
+		a->plugin_path = v;
+		return check_path("--plugin", v, true, CLI_PATH_MAX, err, err_size);
+	case OPT_REFCLOCK_SOCKET:
+		a->refclock_socket = v;
+		return check_path("--refclock-socket", v, true, CLI_SOCKET_MAX, err, err_size);
+	case OPT_ALLOW:
+		if (a->n_allow == CLI_MAX_ALLOW)
+			return fail(err, err_size, "more than %d --allow networks", CLI_MAX_ALLOW);
+		a->allow[a->n_allow++] = v;
+		return check_allow(v, err, err_size);
+	case OPT_OUTPUT:
+		a->output = v;
+		return v[0] == '\0' ? fail(err, err_size, "--output is empty") : 0;
+	}
+	return fail(err, err_size, "internal error: option %d", opt);
+}
+
+/* What the mosquitto command needs beyond the options' own checks. */
+static int finish_mosquitto(struct cli_args *a, const bool seen[OPT_COUNT], char *err,
+                            size_t err_size)
+{
+	static const int required[] = {OPT_PRODUCT_KEY, OPT_DEVICE_NAME, OPT_SECRET_FILE,
+	                               OPT_CA_FILE};
+
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		if (!seen[required[i]])
+			return fail(err, err_size, "mosquitto needs %s", opts[required[i]].name);
+	}
+	if (seen[OPT_REGION] == seen[OPT_HOST])
+		return fail(err, err_size,
+		            "mosquitto needs one of --region (a public instance) or --host (an "
+		            "instance's own endpoint)");
+	if (seen[OPT_REGION] &&
+	    ep_region_host(a->host, sizeof(a->host), a->product_key, a->region) != 0)
+		return fail(err, err_size, "the host for --region '%s' is too long", a->region);
+	if (!seen[OPT_CLIENT_ID]) {
+		char id[2 * ID_CLIENT_ID_MAX + 2];
+		snprintf(id, sizeof(id), "%s.%s", a->product_key, a->device_name);
+		if (strlen(id) > ID_CLIENT_ID_MAX)
+			return fail(
+			    err, err_size,
+			    "the default client id, ProductKey.DeviceName, is %zu characters "
+			    "long; the platform allows %d: give --client-id",
+			    strlen(id), ID_CLIENT_ID_MAX);
+		snprintf(a->client_id, sizeof(a->client_id), "%s", id);
+	}
+	return 0;
+}
+
+static void set_defaults(struct cli_args *a, const char *default_plugin)
+{
+	memset(a, 0, sizeof(*a));
+	a->method = SIG_HMACSHA256;
+	a->port = EP_DEFAULT_PORT;
+	a->keepalive_s = CLI_KEEPALIVE_DEFAULT;
+	a->plugin_path = default_plugin;
+	a->refclock_socket = FRAG_DEFAULT_SOCKET;
+}
+
+int cli_parse(struct cli_args *a, int argc, char *const argv[], const char *default_plugin,
+              char *err, size_t err_size)
+{
+	bool seen[OPT_COUNT] = {false};
+	int i = 1;
+
+	set_defaults(a, default_plugin);
+	if (argc < 2)
+		return fail(err, err_size, "give a command: mosquitto or chrony");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		a->help = true;
+		return 0;
+	}
+	if (strcmp(argv[1], "mosquitto") == 0)
+		a->command = CLI_MOSQUITTO;
+	else if (strcmp(argv[1], "chrony") == 0)
+		a->command = CLI_CHRONY;
+	else if (argv[1][0] == '-')
+		return fail(err, err_size, "give the command, mosquitto or chrony, first");
+	else
+		return fail(err, err_size, "unknown command '%s': give mosquitto or chrony",
+		            argv[1]);
+
+	for (i = 2; i < argc; i++) {
+		const char *arg = argv[i];
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			a->help = true;
+			return 0;
+		}
+		if (strncmp(arg, "--", 2) != 0)
+			return fail(err, err_size, "unexpected argument %d: options start with --",
+			            i);
+		/* Only the name of an option goes into a message: its value may be a secret. */
+		const char *eq = strchr(arg, '=');
+		size_t name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+		int opt = find_opt(arg, name_len);
+		if (opt < 0) {
+			if (strncmp(arg, "--secret", 8) == 0 ||
+			    strncmp(arg, "--password", 10) == 0 ||
+			    strncmp(arg, "--device-secret", 15) == 0)
+				return fail(
+				    err, err_size,
+				    "the DeviceSecret is never taken from the command line, "
+				    "where ps shows it to every user: use --secret-file FILE, or "
+				    "--secret-file - to read it from standard input");
+			return fail(err, err_size, "unknown option %.*s", (int)name_len, arg);
+		}
+		if (!(opts[opt].commands & (1u << a->command)))
+			return fail(err, err_size, "%s does not apply to the %s command",
+			            opts[opt].name, command_name(a->command));
+		if (seen[opt] && opt != OPT_ALLOW)
+			return fail(err, err_size, "%s is given twice", opts[opt].name);
+		seen[opt] = true;
+		const char *value = eq != NULL ? eq + 1 : NULL;
+		if (value == NULL) {
+			if (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)
+				return fail(err, err_size, "%s needs a value", opts[opt].name);
+			value = argv[++i];
+		}
+		if (set_value(a, opt, value, err, err_size) != 0)
+			return -1;
+	}
+
+	if (a->command == CLI_MOSQUITTO)
+		return finish_mosquitto(a, seen, err, err_size);
+	if (a->n_allow == 0) {
+		a->n_allow = (int)(sizeof(default_allow) / sizeof(default_allow[0]));
+		for (int k = 0; k < a->n_allow; k++)
+			a->allow[k] = default_allow[k];
+	}
+	return 0;
+}
+
+void cli_usage(FILE *out, const char *default_plugin)
+{
+	fprintf(
+	    out,
+	    "Usage: iotntp-config mosquitto --product-key PK --device-name DN --secret-file FILE\n"
+	    "                               (--region REGION | --host HOST) --ca-file FILE\n"
+	    "                               [OPTION...]\n"
+	    "       iotntp-config chrony [--allow NETWORK]... [--refclock-socket PATH]\n"
+	    "                            [--output FILE]\n"
+	    "\n"
+	    "Writes the configuration that connects this gateway to the IoT platform's time\n"
+	    "service: the mosquitto.conf fragment (the bridge and the iotntp plugin), or the\n"
+	    "chrony.conf fragment (the refclock the plugin feeds, and the LAN it serves).\n"
+	    "\n"
+	    "mosquitto options:\n"
+	    "  --product-key PK      the device's ProductKey (letters and digits)\n"
+	    "  --device-name DN      the device's DeviceName (4 to 32 of letters, digits, -_.@:)\n"
+	    "  --secret-file FILE    the file holding the DeviceSecret on one line; - reads it\n"
+	    "                        from standard input. It is never taken from the command\n"
+	    "                        line, where ps shows it, and never printed but as the\n"
+	    "                        signed password in the fragment.\n"
+	    "  --region REGION       a public instance's region: %s\n"
+	    "                        (host PK.iot-as-mqtt.REGION.aliyuncs.com)\n"
+	    "  --host HOST           an instance's own MQTT endpoint, instead of --region\n"
+	    "  --port PORT           default %d. Port %d works too, but pairs with the GlobalSign\n"
+	    "                        Root CA - R1, which expires on 2028-01-28.\n"
+	    "  --ca-file FILE        the PEM root CA that the platform's certificate is checked\n"
+	    "                        against (required: the bridge always uses TLS)\n"
+	    "  --client-id ID        the MQTT client id, at most %d characters\n"
+	    "                        (default: ProductKey.DeviceName)\n"
+	    "  --signmethod METHOD   hmacsha256 (default) or hmacsha1\n"
+	    "  --keepalive SECONDS   %d to %d, the platform's range (default %d)\n"
+	    "  --plugin PATH         the plugin (default %s)\n"
+	    "\n"
+	    "chrony options:\n"
+	    "  --allow NETWORK       serve NTP to this network; repeat for more (default: the\n"
+	    "                        private ranges 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)\n"
+	    "\n"
+	    "Both:\n"
+	    "  --refclock-socket PATH  chronyd's SOCK refclock socket (default %s)\n"
+	    "  --output FILE         write FILE (atomically, mode 0640 and group mosquitto for\n"
+	    "                        the mosquitto fragment) instead of standard output\n"
+	    "  --help                this text\n"
+	    "\n"
+	    "The password is the hex HMAC of clientId<ID>deviceName<DN>productKey<PK> keyed with\n"
+	    "the DeviceSecret. It signs no timestamp: the gateway's clock is exactly what may be\n"
+	    "wrong when it first connects, and the signature must not depend on it.\n"
+	    "\n"
+	    "Exit status: 0 on success, 2 for bad input (nothing is written), 1 when the output\n"
+	    "cannot be written.\n",
+	    ep_region_list(), EP_DEFAULT_PORT, EP_GLOBALSIGN_PORT, ID_CLIENT_ID_MAX,
+	    CLI_KEEPALIVE_MIN, CLI_KEEPALIVE_MAX, CLI_KEEPALIVE_DEFAULT, default_plugin,
+	    FRAG_DEFAULT_SOCKET);
+}

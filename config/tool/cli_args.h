@@ -1,0 +1,58 @@
+/*
+ * cli_args: iotntp-config's command line, parsed and checked before anything is read or
+ * written, so that bad input is refused whole with one message.
+ */
+#ifndef IOTNTP_CLI_ARGS_H
+#define IOTNTP_CLI_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "endpoint.h"
+#include "identity.h"
+#include "signature.h"
+
+#define CLI_ERR_SIZE          512
+#define CLI_MAX_ALLOW         16
+#define CLI_KEEPALIVE_MIN     30 /* the platform refuses a CONNECT outside 30 to 1200 s */
+#define CLI_KEEPALIVE_MAX     1200
+#define CLI_KEEPALIVE_DEFAULT 300 /* the platform recommends more than 300 s */
+#define CLI_PATH_MAX          4096
+#define CLI_SOCKET_MAX        107 /* sun_path less its NUL */
+
+enum cli_command { CLI_NONE, CLI_MOSQUITTO, CLI_CHRONY };
+
+/* Strings point into argv, or into the struct for the values it works out. */
+struct cli_args {
+	enum cli_command command;
+	bool help;
+	const char *product_key;
+	const char *device_name;
+	const char *secret_file; /* "-" is standard input */
+	const char *region;      /* NULL when --host is given */
+	const char *ca_file;
+	const char *output; /* NULL is standard output */
+	const char *plugin_path;
+	const char *refclock_socket;
+	enum sig_method method;
+	unsigned port;
+	unsigned keepalive_s;
+	char host[EP_HOST_MAX + 1];
+	char client_id[ID_CLIENT_ID_MAX + 1];
+	const char *allow[CLI_MAX_ALLOW];
+	int n_allow;
+};
+
+/*
+ * Parses argv (argv[0] is the program) into args, with defaults for what is not given.
+ * default_plugin is the installed plugin's path. Returns 0 (args->help set for --help), or -1
+ * with a message in err. A message never holds the value of an unknown option.
+ */
+int cli_parse(struct cli_args *args, int argc, char *const argv[], const char *default_plugin,
+              char *err, size_t err_size);
+
+/* Writes the --help text, naming the default plugin path, to out. */
+void cli_usage(FILE *out, const char *default_plugin);
+
+#endif

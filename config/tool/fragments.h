@@ -1,0 +1,42 @@
+/*
+ * fragments: the mosquitto.conf and chrony.conf fragments that connect a gateway to the
+ * platform and feed its time to chronyd. Rendering only: the caller checked every value.
+ */
+#ifndef IOTNTP_FRAGMENTS_H
+#define IOTNTP_FRAGMENTS_H
+
+#include <stdio.h>
+
+#include "signature.h"
+
+/* The bridge's local client id; the plugin trusts answers that arrive through it only. */
+#define FRAG_BRIDGE_CLIENT_ID "iotntp-bridge"
+#define FRAG_DEFAULT_SOCKET   "/run/chrony.iotntp.sock"
+
+struct frag_mosquitto {
+	const char *product_key;
+	const char *device_name;
+	const char *client_id;
+	const char *host;
+	unsigned port;
+	unsigned keepalive_s;
+	const char *ca_file; /* absolute: mosquitto may start in any directory */
+	enum sig_method method;
+	const char *password; /* hex HMAC from sig_password */
+	const char *plugin_path;
+	const char *refclock_socket;
+};
+
+struct frag_chrony {
+	const char *refclock_socket;
+	const char *const *allow; /* networks chronyd serves NTP to */
+	int n_allow;
+};
+
+/* Writes the mosquitto.conf fragment: bridge and plugin. Returns 0, or -1 on a write error. */
+int frag_mosquitto_write(FILE *out, const struct frag_mosquitto *m);
+
+/* Writes the chrony.conf fragment: the SOCK refclock and allow lines. Returns 0 or -1. */
+int frag_chrony_write(FILE *out, const struct frag_chrony *c);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * iotntp-config: writes the mosquitto.conf and chrony.conf fragments for a gateway.
+ *
+ * Everything is checked and rendered in memory first; only then is anything written, so bad
+ * input leaves no half-written configuration behind. The secret and the password derived from
+ * it are wiped from memory once rendered.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ca_file.h"
+#include "cli_args.h"
+#include "fragments.h"
+#include "output.h"
+#include "secret.h"
+#include "signature.h"
+
+#ifndef IOTNTP_PLUGIN_PATH
+#define IOTNTP_PLUGIN_PATH "/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so"
+#endif
+
+#define EXIT_BAD_INPUT 2
+#define EXIT_WRITE     1
+
+/* A fragment is about 2 KB; the longest paths and names all together stay well within. */
+#define FRAGMENT_MAX 32768
+
+/* The group mosquitto reads its configuration with; chronyd reads its own as root. */
+#define MOSQUITTO_GROUP "mosquitto"
+
+static int bad_input(const char *msg)
+{
+	fprintf(stderr, "iotntp-config: %s\nTry 'iotntp-config --help'.\n", msg);
+	return EXIT_BAD_INPUT;
+}
+
+/* Renders the mosquitto fragment into a memory stream; 0, or an exit status. */
+static int render_mosquitto(const struct cli_args *a, FILE *out)
+{
+	char err[CLI_ERR_SIZE];
+	char ca_abs[PATH_MAX];
+	char secret[SECRET_SIZE];
+	char password[SIG_HEX_SIZE];
+	int rc = 0;
+
+	if (ca_file_check(a->ca_file, ca_abs, sizeof(ca_abs), err, sizeof(err)) != 0)
+		return bad_input(err);
+	if (secret_load(a->secret_file, secret, err, sizeof(err)) != 0)
+		return bad_input(err);
+	if (sig_password(a->method, secret, a->client_id, a->device_name, a->product_key,
+	                 password) != 0) {
+		fprintf(stderr, "iotntp-config: the signature could not be computed\n");
+		rc = EXIT_WRITE;
+		goto out;
+	}
+	struct frag_mosquitto m = {
+	    .product_key = a->product_key,
+	    .device_name = a->device_name,
+	    .client_id = a->client_id,
+	    .host = a->host,
+	    .port = a->port,
+	    .keepalive_s = a->keepalive_s,
+	    .ca_file = ca_abs,
+	    .method = a->method,
+	    .password = password,
+	    .plugin_path = a->plugin_path,
+	    .refclock_socket = a->refclock_socket,
+	};
+	if (frag_mosquitto_write(out, &m) != 0) {
+		fprintf(stderr, "iotntp-config: cannot render the mosquitto fragment\n");
+		rc = EXIT_WRITE;
+	}
+out:
+	secret_wipe(secret, sizeof(secret));
+	secret_wipe(password, sizeof(password));
+	return rc;
+}
+
+static int render_chrony(const struct cli_args *a, FILE *out)
+{
+	struct frag_chrony c = {
+	    .refclock_socket = a->refclock_socket,
+	    .allow = a->allow,
+	    .n_allow = a->n_allow,
+	};
+	if (frag_chrony_write(out, &c) != 0) {
+		fprintf(stderr, "iotntp-config: cannot render the chrony fragment\n");
+		return EXIT_WRITE;
+	}
+	return 0;
+}
+
+static int emit(const struct cli_args *a, const char *text, size_t len)
+{
+	char err[CLI_ERR_SIZE];
+
+	if (a->output == NULL) {
+		if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+			perror("iotntp-config: standard output");
+			return EXIT_WRITE;
+		}
+		return 0;
+	}
+	bool secret = a->command == CLI_MOSQUITTO;
+	if (out_write_atomic(a->output, text, len, secret ? 0640 : 0644,
+	                     secret ? MOSQUITTO_GROUP : NULL, err, sizeof(err)) != 0) {
+		fprintf(stderr, "iotntp-config: %s\n", err);
+		return EXIT_WRITE;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_args args;
+	char err[CLI_ERR_SIZE];
+	/* A fixed buffer rather than a growing one: no copy of the password is left behind in
+	 * memory that was given back without being wiped. */
+	static char text[FRAGMENT_MAX];
+
+	if (cli_parse(&args, argc, argv, IOTNTP_PLUGIN_PATH, err, sizeof(err)) != 0)
+		return bad_input(err);
+	if (args.help) {
+		cli_usage(stdout, IOTNTP_PLUGIN_PATH);
+		return 0;
+	}
+
+	FILE *out = fmemopen(text, sizeof(text), "w");
+	if (out == NULL) {
+		perror("iotntp-config: fmemopen");
+		return EXIT_WRITE;
+	}
+	int rc = args.command == CLI_MOSQUITTO ? render_mosquitto(&args, out)
+	                                       : render_chrony(&args, out);
+	long len = ftell(out);
+	if (fclose(out) != 0 && rc == 0)
+		rc = EXIT_WRITE;
+	if (rc == 0 && (len <= 0 || (size_t)len >= sizeof(text))) {
+		fprintf(stderr, "iotntp-config: the fragment does not fit in %zu bytes\n",
+		        sizeof(text));
+		rc = EXIT_WRITE;
+	}
+	if (rc == 0)
+		rc = emit(&args, text, (size_t)len);
+	secret_wipe(text, sizeof(text));
+	const char *warning = args.command == CLI_MOSQUITTO ? ep_port_warning(args.port) : NULL;
+	if (rc == 0 && warning != NULL)
+		fprintf(stderr, "iotntp-config: warning: %s\n", warning);
+	return rc;
+}
