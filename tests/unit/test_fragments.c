@@ -1,0 +1,281 @@
+/*
+ * Unit tests for fragments: the mosquitto.conf and chrony.conf fragments iotntp-config writes,
+ * line by line, and against the configuration shipped in config/.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fragments.h"
+#include "runner.h"
+
+#ifndef IOTNTP_SOURCE_DIR
+#error IOTNTP_SOURCE_DIR names the repository, for the shipped configuration
+#endif
+
+#define PASSWORD "0650adb1f7a19bdad37d31536d870522ac8717e7c213f0e0a714b9eaed719e52"
+
+static char *text;
+
+static struct frag_mosquitto sample(void)
+{
+	struct frag_mosquitto m = {
+	    .product_key = "a1B2c3D4e5F",
+	    .device_name = "gw-01",
+	    .client_id = "a1B2c3D4e5F.gw-01",
+	    .host = "a1B2c3D4e5F.iot-as-mqtt.cn-shanghai.aliyuncs.com",
+	    .port = 8883,
+	    .keepalive_s = 300,
+	    .ca_file = "/etc/ssl/iot/root.pem",
+	    .method = SIG_HMACSHA256,
+	    .password = PASSWORD,
+	    .plugin_path = "/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so",
+	    .refclock_socket = "/run/chrony.iotntp.sock",
+	};
+	return m;
+}
+
+static void render_mosquitto(const struct frag_mosquitto *m)
+{
+	size_t len;
+
+	free(text);
+	FILE *f = open_memstream(&text, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(frag_mosquitto_write(f, m), 0);
+	fclose(f);
+}
+
+static void render_chrony(const struct frag_chrony *c)
+{
+	size_t len;
+
+	free(text);
+	FILE *f = open_memstream(&text, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(frag_chrony_write(f, c), 0);
+	fclose(f);
+}
+
+/* Where line starts in the text as a whole line, or NULL. */
+static const char *find_line(const char *haystack, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = haystack; (p = strstr(p, line)) != NULL; p++) {
+		if ((p == haystack || p[-1] == '\n') && (p[n] == '\n' || p[n] == '\0'))
+			return p;
+	}
+	return NULL;
+}
+
+static void expect_line(const char *line)
+{
+	if (find_line(text, line) == NULL) {
+		fprintf(stderr, "\n  missing line: %s\n", line);
+		CU_FAIL("line missing from the fragment");
+	}
+}
+
+static char *read_shipped(const char *relative)
+{
+	char path[4096];
+	size_t len;
+	char *buf = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", IOTNTP_SOURCE_DIR, relative);
+	FILE *in = fopen(path, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+	FILE *out = open_memstream(&buf, &len);
+	int c;
+	while ((c = fgetc(in)) != EOF)
+		fputc(c, out);
+	fclose(in);
+	fclose(out);
+	return buf;
+}
+
+static void mosquitto_fragment_has_the_tls_bridge_the_platform_needs(void)
+{
+	struct frag_mosquitto m = sample();
+
+	render_mosquitto(&m);
+	expect_line("connection iotplatform");
+	expect_line("address a1B2c3D4e5F.iot-as-mqtt.cn-shanghai.aliyuncs.com:8883");
+	expect_line("bridge_protocol_version mqttv311");
+	expect_line("bridge_cafile /etc/ssl/iot/root.pem");
+	expect_line("bridge_insecure false");
+	expect_line("bridge_tls_version tlsv1.2");
+	expect_line("keepalive_interval 300");
+	expect_line("try_private false");
+	expect_line("notifications false");
+	expect_line("cleansession true");
+}
+
+static void mosquitto_fragment_signs_in_with_the_platforms_credentials(void)
+{
+	struct frag_mosquitto m = sample();
+
+	render_mosquitto(&m);
+	expect_line("remote_clientid a1B2c3D4e5F.gw-01|securemode=2,signmethod=hmacsha256|");
+	expect_line("remote_username gw-01&a1B2c3D4e5F");
+	expect_line("remote_password " PASSWORD);
+	m.method = SIG_HMACSHA1;
+	m.client_id = "00:11:22:33:44:55";
+	render_mosquitto(&m);
+	expect_line("remote_clientid 00:11:22:33:44:55|securemode=2,signmethod=hmacsha1|");
+}
+
+static void password_appears_on_its_own_line_only(void)
+{
+	struct frag_mosquitto m = sample();
+
+	render_mosquitto(&m);
+	const char *first = strstr(text, PASSWORD);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(first);
+	CU_ASSERT_PTR_NULL(strstr(first + 1, PASSWORD));
+	CU_ASSERT_PTR_EQUAL(find_line(text, "remote_password " PASSWORD) + 16, first);
+}
+
+static void mosquitto_fragment_carries_only_the_ntp_topics(void)
+{
+	struct frag_mosquitto m = sample();
+
+	render_mosquitto(&m);
+	expect_line("topic /ext/ntp/a1B2c3D4e5F/gw-01/request out 0");
+	expect_line("topic /ext/ntp/a1B2c3D4e5F/gw-01/response in 0");
+	int topics = 0;
+	for (const char *p = text; (p = strstr(p, "\ntopic ")) != NULL; p++)
+		topics++;
+	CU_ASSERT_EQUAL(topics, 2);
+}
+
+static void plugin_trusts_the_bridges_local_client_id(void)
+{
+	struct frag_mosquitto m = sample();
+
+	render_mosquitto(&m);
+	expect_line("per_listener_settings false");
+	expect_line("plugin /usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so");
+	expect_line("plugin_opt_product_key a1B2c3D4e5F");
+	expect_line("plugin_opt_device_name gw-01");
+	expect_line("plugin_opt_bridge_client_id " FRAG_BRIDGE_CLIENT_ID);
+	expect_line("local_clientid " FRAG_BRIDGE_CLIENT_ID);
+	expect_line("plugin_opt_refclock_socket /run/chrony.iotntp.sock");
+}
+
+static void plugin_lines_come_before_the_bridge_section(void)
+{
+	struct frag_mosquitto m = sample();
+
+	render_mosquitto(&m);
+	/* mosquitto reads every line after "connection" as part of that bridge. */
+	const char *connection = find_line(text, "connection iotplatform");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(connection);
+	for (const char *p = text; (p = strstr(p, "\nplugin")) != NULL; p++)
+		CU_ASSERT(p < connection);
+	CU_ASSERT(find_line(text, "per_listener_settings false") < connection);
+}
+
+static void plugin_options_are_those_of_the_shipped_gateway_conf(void)
+{
+	struct frag_mosquitto m = sample();
+	char *shipped = read_shipped("config/mosquitto/gateway.conf");
+	int n = 0;
+
+	render_mosquitto(&m);
+	for (const char *p = text; (p = strstr(p, "\nplugin_opt_")) != NULL; p++) {
+		char key[64];
+		CU_ASSERT_FATAL(sscanf(p + 1, "%63s", key) == 1);
+		char needle[80];
+		snprintf(needle, sizeof(needle), "\n%s ", key);
+		if (strstr(shipped, needle) == NULL) {
+			fprintf(stderr, "\n  %s is not in config/mosquitto/gateway.conf\n", key);
+			CU_FAIL("plugin option unknown to the shipped configuration");
+		}
+		n++;
+	}
+	CU_ASSERT(n >= 4);
+	free(shipped);
+}
+
+static void chrony_refclock_line_is_the_shipped_one(void)
+{
+	const char *const allow[] = {"192.168.1.0/24"};
+	struct frag_chrony c = {FRAG_DEFAULT_SOCKET, allow, 1};
+	char *shipped = read_shipped("config/chrony/iotntp.conf");
+
+	render_chrony(&c);
+	const char *line = strstr(shipped, "\nrefclock ");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+	size_t n = strcspn(line + 1, "\n");
+	char refclock[256];
+	CU_ASSERT_FATAL(n < sizeof(refclock));
+	memcpy(refclock, line + 1, n);
+	refclock[n] = '\0';
+	expect_line(refclock);
+	free(shipped);
+}
+
+static void chrony_fragment_allows_the_given_networks_only(void)
+{
+	const char *const allow[] = {"192.168.1.0/24", "fd00::/8"};
+	struct frag_chrony c = {"/tmp/x.sock", allow, 2};
+
+	render_chrony(&c);
+	expect_line("allow 192.168.1.0/24");
+	expect_line("allow fd00::/8");
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "refclock SOCK /tmp/x.sock refid IOT "));
+	c.n_allow = 0;
+	render_chrony(&c);
+	CU_ASSERT_PTR_NULL(strstr(text, "allow"));
+}
+
+static void write_error_is_reported(void)
+{
+	char small[64];
+	struct frag_mosquitto m = sample();
+	const char *const allow[] = {"10.0.0.0/8"};
+	struct frag_chrony c = {FRAG_DEFAULT_SOCKET, allow, 1};
+
+	FILE *f = fmemopen(small, sizeof(small), "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(frag_mosquitto_write(f, &m), -1);
+	fclose(f);
+	f = fmemopen(small, sizeof(small), "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(frag_chrony_write(f, &c), -1);
+	fclose(f);
+}
+
+static int init_fragments_tests(void)
+{
+	static CU_TestInfo tests[] = {
+	    RUNNER_TEST(mosquitto_fragment_has_the_tls_bridge_the_platform_needs),
+	    RUNNER_TEST(mosquitto_fragment_signs_in_with_the_platforms_credentials),
+	    RUNNER_TEST(password_appears_on_its_own_line_only),
+	    RUNNER_TEST(mosquitto_fragment_carries_only_the_ntp_topics),
+	    RUNNER_TEST(plugin_trusts_the_bridges_local_client_id),
+	    RUNNER_TEST(plugin_lines_come_before_the_bridge_section),
+	    RUNNER_TEST(plugin_options_are_those_of_the_shipped_gateway_conf),
+	    RUNNER_TEST(chrony_refclock_line_is_the_shipped_one),
+	    RUNNER_TEST(chrony_fragment_allows_the_given_networks_only),
+	    RUNNER_TEST(write_error_is_reported),
+	    CU_TEST_INFO_NULL,
+	};
+	return runner_add_suite("fragments", tests);
+}
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	if (init_fragments_tests() != 0) {
+		CU_cleanup_registry();
+		return 1;
+	}
+	int rc = runner_run();
+	free(text);
+	return rc;
+}
