@@ -209,7 +209,10 @@ static int finish_mosquitto(struct cli_args *a, const bool seen[OPT_COUNT], char
 		if (!seen[required[i]])
 			return fail(err, err_size, "mosquitto needs %s", opts[required[i]].name);
 	}
-	if (seen[OPT_REGION] == seen[OPT_HOST])
+	if (seen[OPT_REGION] && seen[OPT_HOST])
+		return fail(err, err_size,
+		            "--region and --host are alternatives: give one of them");
+	if (!seen[OPT_REGION] && !seen[OPT_HOST])
 		return fail(err, err_size,
 		            "mosquitto needs one of --region (a public instance) or --host (an "
 		            "instance's own endpoint)");

@@ -112,7 +112,7 @@ static void one_of_region_and_host_is_required(void)
 {
 	expect_refusal(parse(MINIMAL, NULL), "--region");
 	expect_refusal(parse(MINIMAL, "--region", "cn-shanghai", "--host", "h.example.com", NULL),
-	               "one of --region");
+	               "alternatives");
 }
 
 static void unknown_region_is_refused_listing_the_known_ones(void)
