@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# iotntp-config's fragments, checked from the outside: the password equals an independent
+# HMAC computed by the openssl command line; bad input exits 2 and writes nothing; the output
+# file is mode 0640, group mosquitto; a real mosquitto starts with the mosquitto fragment and a
+# real chronyd with the chrony fragment.
+#   iotntp_config_writes_loadable_fragments.sh REPO_ROOT PLUGIN_SO IOTNTP_CONFIG
+set -euo pipefail
+root=$1
+plugin=$2
+tool=$3
+# shellcheck source=../lib/figures.sh
+. "$root/tests/lib/figures.sh"
+
+[ "$(id -u)" -eq 0 ] || {
+	echo "FAIL: needs root (a broker that drops to user mosquitto, chronyd)"
+	exit 1
+}
+dir=$(mktemp -d /tmp/iotntp-config-test.XXXXXX)
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+# The broker drops to user mosquitto before it loads the plugin.
+chmod 0755 "$dir"
+install -m 0755 "$plugin" "$dir/mosquitto_iotntp.so"
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+free_port() {
+	local proto=$1 port
+	for _ in $(seq 1 50); do
+		port=$((20000 + RANDOM % 20000))
+		if ! ss -Hln "--$proto" "sport = :$port" | grep -q .; then
+			echo "$port"
+			return 0
+		fi
+	done
+	fail "no free $proto port"
+}
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+	-subj /CN=iotntp-test-ca -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+printf 'not a certificate\n' >"$dir/not-a-cert.pem"
+
+# --- The password against openssl dgst -------------------------------------------------------
+
+# check_signature METHOD DIGEST PK DN SECRET [CLIENT_ID]
+check_signature() {
+	local method=$1 digest=$2 pk=$3 dn=$4 secret=$5 cid=${6:-} got want args
+	args=(mosquitto --product-key "$pk" --device-name "$dn" --secret-file -
+		--host 127.0.0.1 --ca-file "$dir/ca.pem" --signmethod "$method")
+	[ -n "$cid" ] && args+=(--client-id "$cid")
+	got=$(printf '%s\n' "$secret" | "$tool" "${args[@]}" | awk '$1 == "remote_password" { print $2 }')
+	[ -n "$cid" ] || cid=$pk.$dn
+	want=$(printf '%s' "clientId${cid}deviceName${dn}productKey${pk}" |
+		openssl dgst "-$digest" -hmac "$secret" | awk '{ print $NF }')
+	[ "$got" = "$want" ] || fail "$method password for $pk/$dn/$cid is $got, openssl says $want"
+}
+check_signature hmacsha256 sha256 a1B2c3D4e5F gw-01 s3cr3tDeviceSecret0123456789abcd
+check_signature hmacsha256 sha256 k0xyzABC123 dev_1.a@b:c Q9w8E7r6T5y4U3i2O1p0AaSsDdFfGgHh
+check_signature hmacsha256 sha256 a1B2c3D4e5F gw-01 s3cr3t 00:11:22:33:44:55
+check_signature hmacsha1 sha1 a1B2c3D4e5F gw-01 s3cr3tDeviceSecret0123456789abcd
+check_signature hmacsha1 sha1 pk1 abcd x '12345'
+# A secret file written on Windows ends its line with CR LF; the CR is not part of the secret.
+printf 'crlfSecret\r\n' >"$dir/crlf.secret"
+got=$("$tool" mosquitto --product-key pk1 --device-name gw-01 --secret-file "$dir/crlf.secret" \
+	--host 127.0.0.1 --ca-file "$dir/ca.pem" | awk '$1 == "remote_password" { print $2 }')
+want=$(printf '%s' "clientIdpk1.gw-01deviceNamegw-01productKeypk1" |
+	openssl dgst -sha256 -hmac crlfSecret | awk '{ print $NF }')
+[ "$got" = "$want" ] || fail "CR LF secret file: password $got, openssl says $want"
+echo "signature: hmacsha256 and hmacsha1 passwords equal openssl dgst -hmac for 6 identities"
+
+# --- Bad input: exit 2, a message, nothing written ---------------------------------------------
+
+secret=Wr0ngButN0tPrinted42
+printf '%s\n' "$secret" >"$dir/good.secret"
+: >"$dir/empty.secret"
+printf 'line1\nline2\n' >"$dir/two-lines.secret"
+out=$dir/refused.conf
+ok=(--product-key a1B2c3D4e5F --device-name gw-01 --secret-file "$dir/good.secret"
+	--region cn-shanghai --ca-file "$dir/ca.pem")
+bad_inputs=0
+
+# expect_refused WHAT ARG...: iotntp-config ARG... --output OUT must exit 2, say why on stderr,
+# print nothing, leave OUT as it was and never show the secret.
+expect_refused() {
+	local what=$1 rc=0
+	shift
+	printf 'before\n' >"$out"
+	"$tool" "$@" --output "$out" >"$dir/stdout" 2>"$dir/stderr" || rc=$?
+	[ "$rc" -eq 2 ] || fail "$what: exit status $rc, not 2"
+	[ -s "$dir/stderr" ] || fail "$what: no message on stderr"
+	[ ! -s "$dir/stdout" ] || fail "$what: printed $(head -c 200 "$dir/stdout")"
+	[ "$(cat "$out")" = before ] || fail "$what: the output file changed"
+	! grep -q "$secret" "$dir/stderr" || fail "$what: the secret is on stderr"
+	if compgen -G "$out.*" >/dev/null; then
+		fail "$what: left $(echo "$out".*)"
+	fi
+	bad_inputs=$((bad_inputs + 1))
+	echo "refused ($what): $(head -1 "$dir/stderr")"
+}
+
+m=mosquitto
+expect_refused "empty ProductKey" $m "${ok[@]:2}" --product-key ""
+expect_refused "ProductKey with /" $m "${ok[@]:2}" --product-key "a1/B2"
+expect_refused "overlong DeviceName" $m --product-key a1B2c3D4e5F \
+	--device-name "$(printf 'd%.0s' $(seq 1 33))" "${ok[@]:4}"
+expect_refused "DeviceName with a space" $m --product-key a1B2c3D4e5F --device-name "gw 01" \
+	"${ok[@]:4}"
+expect_refused "DeviceName with #" $m --product-key a1B2c3D4e5F --device-name "gw#01" \
+	"${ok[@]:4}"
+expect_refused "unknown region" $m "${ok[@]:0:6}" --region cn-nowhere --ca-file "$dir/ca.pem"
+expect_refused "region and host" $m "${ok[@]}" --host 127.0.0.1
+expect_refused "no secret file" $m "${ok[@]:0:4}" "${ok[@]:6}"
+expect_refused "missing secret file" $m "${ok[@]:0:5}" "$dir/absent.secret" "${ok[@]:6}"
+expect_refused "empty secret file" $m "${ok[@]:0:5}" "$dir/empty.secret" "${ok[@]:6}"
+expect_refused "two-line secret file" $m "${ok[@]:0:5}" "$dir/two-lines.secret" "${ok[@]:6}"
+expect_refused "secret on the command line" $m "${ok[@]}" "--secret=$secret"
+expect_refused "missing CA file" $m "${ok[@]:0:8}" --ca-file "$dir/absent.pem"
+expect_refused "CA file without a certificate" $m "${ok[@]:0:8}" --ca-file "$dir/not-a-cert.pem"
+expect_refused "keepalive under 30 s" $m "${ok[@]}" --keepalive 10
+expect_refused "keepalive over 1200 s" $m "${ok[@]}" --keepalive 1201
+expect_refused "signmethod md5" $m "${ok[@]}" --signmethod hmacmd5
+expect_refused "port 0" $m "${ok[@]}" --port 0
+expect_refused "unknown command" bridge "${ok[@]}"
+expect_refused "chrony with a ProductKey" chrony --product-key a1B2c3D4e5F
+expect_refused "chrony with a bad network" chrony --allow "10.0.0.0/8 deny"
+# Empty secret from standard input.
+rc=0
+"$tool" mosquitto "${ok[@]:0:4}" --secret-file - "${ok[@]:6}" </dev/null >"$dir/stdout" 2>"$dir/stderr" ||
+	rc=$?
+if [ "$rc" -ne 2 ] || [ -s "$dir/stdout" ]; then
+	fail "empty standard input: exit $rc"
+fi
+bad_inputs=$((bad_inputs + 1))
+figures_add bad_inputs "$bad_inputs"
+echo "bad input: $bad_inputs refusals, each exit 2 with nothing written"
+
+# --- The output file ---------------------------------------------------------------------------
+
+mkdir -m 0755 "$dir/mosquitto.d"
+frag=$dir/mosquitto.d/iotntp.conf
+broker_port=$(free_port tcp)
+dead_port=$(free_port tcp)
+"$tool" mosquitto --product-key a1B2c3D4e5F --device-name gw-01 --secret-file "$dir/good.secret" \
+	--host 127.0.0.1 --port "$dead_port" --ca-file "$dir/ca.pem" \
+	--plugin "$dir/mosquitto_iotntp.so" --refclock-socket "$dir/chrony.sock" \
+	--output "$frag" >"$dir/stdout" 2>"$dir/stderr"
+[ ! -s "$dir/stdout" ] || fail "--output also printed to stdout"
+[ ! -s "$dir/stderr" ] || fail "unexpected stderr: $(cat "$dir/stderr")"
+password=$(awk '$1 == "remote_password" { print $2 }' "$frag")
+[ ${#password} -eq 64 ] || fail "no 64-digit password in $frag"
+mode=$(stat -c %a "$frag")
+[ "$mode" = 640 ] || fail "$frag has mode $mode, not 640"
+if getent group mosquitto >/dev/null; then
+	group=$(stat -c %G "$frag")
+	[ "$group" = mosquitto ] || fail "$frag has group $group, not mosquitto"
+fi
+[ "$(find "$dir/mosquitto.d" -type f | wc -l)" -eq 1 ] || fail "a temporary file was left"
+echo "output: $frag mode $mode group $(stat -c %G "$frag")"
+
+# Port 1883 warns of the GlobalSign root's expiry, on stderr, without the password.
+"$tool" mosquitto "${ok[@]:0:6}" --host 127.0.0.1 --port 1883 --ca-file "$dir/ca.pem" \
+	>"$dir/stdout" 2>"$dir/stderr"
+grep -q "2028-01-28" "$dir/stderr" || fail "no GlobalSign warning for port 1883"
+! grep -q "$(awk '$1 == "remote_password" { print $2 }' "$dir/stdout")" "$dir/stderr" ||
+	fail "the password is on stderr"
+
+# --- A real mosquitto starts with the fragment ------------------------------------------------
+
+cat >"$dir/mosquitto.conf" <<EOF
+listener $broker_port 127.0.0.1
+include_dir $dir/mosquitto.d
+EOF
+mosquitto -c "$dir/mosquitto.conf" >"$dir/broker.log" 2>&1 &
+broker=$!
+pids+=("$broker")
+for _ in $(seq 1 100); do
+	grep -q "mosquitto version .* running" "$dir/broker.log" && break
+	kill -0 "$broker" 2>/dev/null || fail "mosquitto exited: $(tail -5 "$dir/broker.log")"
+	sleep 0.1
+done
+grep -q "mosquitto version .* running" "$dir/broker.log" ||
+	fail "mosquitto did not start: $(tail -5 "$dir/broker.log")"
+grep -q "iotntp: sync role: /ext/ntp/a1B2c3D4e5F/gw-01/request via bridge client 'iotntp-bridge'" \
+	"$dir/broker.log" || fail "the plugin did not start in the sync role: $(cat "$dir/broker.log")"
+sleep 1
+kill -0 "$broker" 2>/dev/null || fail "mosquitto stopped: $(tail -5 "$dir/broker.log")"
+! grep -q "$password" "$dir/broker.log" || fail "the password is in the broker log"
+kill "$broker"
+wait "$broker" 2>/dev/null || true
+echo "mosquitto: started with the fragment ($(grep -c . "$dir/broker.log") log lines)"
+
+# --- A real chronyd starts with the chrony fragment -------------------------------------------
+
+"$tool" chrony --refclock-socket "$dir/chrony.sock" --allow 127.0.0.1/32 \
+	--output "$dir/chrony-iotntp.conf"
+[ "$(stat -c %a "$dir/chrony-iotntp.conf")" = 644 ] || fail "chrony fragment mode is not 644"
+ntp_port=$(free_port udp)
+cat >"$dir/chrony.conf" <<EOF
+pidfile $dir/chronyd.pid
+port $ntp_port
+bindaddress 127.0.0.1
+cmdport 0
+include $dir/chrony-iotntp.conf
+EOF
+parsed=$(chronyd -p -f "$dir/chrony.conf") || fail "chronyd -p refused the fragment"
+grep -q "^refclock SOCK $dir/chrony.sock refid IOT " <<<"$parsed" ||
+	fail "chronyd -p shows no refclock: $parsed"
+chronyd -x -d -f "$dir/chrony.conf" >"$dir/chronyd.log" 2>&1 &
+chronyd_pid=$!
+pids+=("$chronyd_pid")
+for _ in $(seq 1 100); do
+	[ -S "$dir/chrony.sock" ] && break
+	kill -0 "$chronyd_pid" 2>/dev/null || fail "chronyd exited: $(tail -5 "$dir/chronyd.log")"
+	sleep 0.1
+done
+[ -S "$dir/chrony.sock" ] || fail "chronyd made no refclock socket: $(tail -5 "$dir/chronyd.log")"
+kill "$chronyd_pid"
+wait "$chronyd_pid" 2>/dev/null || true
+echo "chronyd: started with the fragment and bound $dir/chrony.sock"
+echo "PASS"
