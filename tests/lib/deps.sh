@@ -4,7 +4,7 @@
 
 IOTNTP_PACKAGES=(
 	build-essential cmake pkg-config
-	libmosquitto-dev mosquitto-dev libcjson-dev libssl-dev libcunit1-dev
+	libmosquitto-dev mosquitto-dev libcjson-dev libssl-dev libcunit1-dev openssl dpkg-dev
 	mosquitto mosquitto-clients chrony faketime iproute2 procps
 )
 
