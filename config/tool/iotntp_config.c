@@ -118,8 +118,10 @@ int main(int argc, char **argv)
 {
 	struct cli_args args;
 	char err[CLI_ERR_SIZE];
-	/* A fixed buffer rather than a growing one: no copy of the password is left behind in
-	 * memory that was given back without being wiped. */
+	/*
+	 * A fixed buffer, and no stdio buffer in front of it: no copy of the password is left
+	 * in memory given back without being wiped.
+	 */
 	static char text[FRAGMENT_MAX];
 
 	if (cli_parse(&args, argc, argv, IOTNTP_PLUGIN_PATH, err, sizeof(err)) != 0)
@@ -134,6 +136,7 @@ int main(int argc, char **argv)
 		perror("iotntp-config: fmemopen");
 		return EXIT_WRITE;
 	}
+	setvbuf(out, NULL, _IONBF, 0);
 	int rc = args.command == CLI_MOSQUITTO ? render_mosquitto(&args, out)
 	                                       : render_chrony(&args, out);
 	long len = ftell(out);

@@ -168,6 +168,13 @@ fi
 [ "$(find "$dir/mosquitto.d" -type f | wc -l)" -eq 1 ] || fail "a temporary file was left"
 echo "output: $frag mode $mode group $(stat -c %G "$frag")"
 
+# An output that cannot be written is exit status 1, with nothing left behind.
+rc=0
+"$tool" mosquitto "${ok[@]}" --output "$dir/absent/iotntp.conf" >/dev/null 2>"$dir/stderr" || rc=$?
+[ "$rc" -eq 1 ] || fail "unwritable --output: exit status $rc, not 1"
+grep -q "$dir/absent/iotntp.conf" "$dir/stderr" || fail "unwritable --output: $(cat "$dir/stderr")"
+[ ! -e "$dir/absent" ] || fail "unwritable --output created $dir/absent"
+
 # Port 1883 warns of the GlobalSign root's expiry, on stderr, without the password.
 "$tool" mosquitto "${ok[@]:0:6}" --host 127.0.0.1 --port 1883 --ca-file "$dir/ca.pem" \
 	>"$dir/stdout" 2>"$dir/stderr"
