@@ -171,7 +171,8 @@ chain_start_chronyd() {
 	chain_render "$CHAIN_ROOT/config/chrony/iotntp.conf" "$CHAIN_DIR/chrony-iotntp.conf" \
 		"/run/chrony.iotntp.sock" "$CHAIN_SOCK"
 	# The rest of a gateway's chrony.conf, made local. No makestep here: with -x chronyd
-	# cannot step, and a failed step would discard the correction it serves.
+	# cannot step, and a failed step would discard the correction it serves. That is why a real
+	# gateway's boot fragment, config/chrony/iotntp-boot.conf (makestep), is not included.
 	cat >"$CHAIN_DIR/chrony.conf" <<-EOF
 		pidfile $CHAIN_DIR/chronyd.pid
 		port $CHAIN_NTP_PORT
