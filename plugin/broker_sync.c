@@ -2,8 +2,6 @@
 
 #include <mosquitto.h>
 #include <mosquitto_broker.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,15 +59,12 @@ static void publish_status(struct bsy_role *r)
 static void publish_exchange(struct bsy_role *r)
 {
 	struct syn_exchange x;
-	char buf[256];
+	char buf[STS_EXCHANGE_SIZE];
 
 	if (!syn_last_exchange(r->engine, &x))
 		return;
-	int n = snprintf(buf, sizeof(buf),
-	                 "{\"t1\":%" PRId64 ",\"t2\":%" PRId64 ",\"t3\":%" PRId64 ",\"t4\":%" PRId64
-	                 ",\"offset_ns\":%" PRId64 ",\"rtt_ns\":%" PRId64 "}",
-	                 x.t1_ms, x.t2_ms, x.t3_ms, x.t4_ms, x.sample.offset_ns, x.sample.rtt_ns);
-	if (n > 0 && (size_t)n < sizeof(buf))
+	int n = sts_format_exchange(buf, sizeof(buf), &x);
+	if (n > 0)
 		mosquitto_broker_publish_copy(NULL, r->cfg.exchange_topic, n, buf, 0, false, NULL);
 }
 

@@ -75,3 +75,13 @@ int sts_format(char *buf, size_t size, const struct sts_view *v)
 	put(&o, "}");
 	return o.overflow ? -1 : (int)o.len;
 }
+
+int sts_format_exchange(char *buf, size_t size, const struct syn_exchange *x)
+{
+	int n =
+	    snprintf(buf, size,
+	             "{\"t1\":%" PRId64 ",\"t2\":%" PRId64 ",\"t3\":%" PRId64 ",\"t4\":%" PRId64
+	             ",\"offset_ns\":%" PRId64 ",\"rtt_ns\":%" PRId64 "}",
+	             x->t1_ms, x->t2_ms, x->t3_ms, x->t4_ms, x->sample.offset_ns, x->sample.rtt_ns);
+	return (n < 0 || (size_t)n >= size) ? -1 : n;
+}

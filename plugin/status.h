@@ -30,4 +30,11 @@ struct sts_view {
 /* Writes the status JSON into buf; returns its length, or -1 if it does not fit. */
 int sts_format(char *buf, size_t size, const struct sts_view *v);
 
+/* Room for one exchange message, terminating NUL included. */
+#define STS_EXCHANGE_SIZE 256
+
+/* Writes one exchange as {"t1":..,"t2":..,"t3":..,"t4":..,"offset_ns":..,"rtt_ns":..} (the
+ * four timestamps in ms, as the platform's formula takes them); returns its length or -1. */
+int sts_format_exchange(char *buf, size_t size, const struct syn_exchange *x);
+
 #endif

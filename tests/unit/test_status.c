@@ -260,6 +260,33 @@ static void largest_values_with_lan_counters_still_fit_and_parse(void)
 	cJSON_Delete(root);
 }
 
+static void exchange_message_carries_the_four_timestamps(void)
+{
+	struct syn_exchange x = {
+	    .t1_ms = INT64_C(1795554000100),
+	    .t2_ms = INT64_C(1795554001010),
+	    .t3_ms = INT64_C(1795554001015),
+	    .t4_ms = INT64_C(1795554000125),
+	    .sample = {.offset_ns = -INT64_C(900500000), .rtt_ns = INT64_C(20123456)},
+	};
+	char buf[STS_EXCHANGE_SIZE];
+
+	int n = sts_format_exchange(buf, sizeof(buf), &x);
+	CU_ASSERT_FATAL(n > 0 && (size_t)n == strlen(buf));
+	cJSON *root = cJSON_Parse(buf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	/* Doubles hold these ms values exactly (below 2^53). */
+	CU_ASSERT_EQUAL(cJSON_GetObjectItem(root, "t1")->valuedouble, 1795554000100.0);
+	CU_ASSERT_EQUAL(cJSON_GetObjectItem(root, "t2")->valuedouble, 1795554001010.0);
+	CU_ASSERT_EQUAL(cJSON_GetObjectItem(root, "t3")->valuedouble, 1795554001015.0);
+	CU_ASSERT_EQUAL(cJSON_GetObjectItem(root, "t4")->valuedouble, 1795554000125.0);
+	CU_ASSERT_EQUAL(cJSON_GetObjectItem(root, "offset_ns")->valuedouble, -900500000.0);
+	CU_ASSERT_EQUAL(cJSON_GetObjectItem(root, "rtt_ns")->valuedouble, 20123456.0);
+	cJSON_Delete(root);
+	/* One byte short of the message and its NUL: refused, not cut. */
+	CU_ASSERT_EQUAL(sts_format_exchange(buf, (size_t)n, &x), -1);
+}
+
 static void too_small_a_buffer_gives_minus_one(void)
 {
 	char full[STS_BUF_SIZE];
@@ -287,6 +314,7 @@ static int init_status_tests(void)
 	    RUNNER_TEST(status_of_a_gateway_serving_the_lan_has_its_counters),
 	    RUNNER_TEST(status_without_lan_service_has_no_lan_member),
 	    RUNNER_TEST(largest_values_with_lan_counters_still_fit_and_parse),
+	    RUNNER_TEST(exchange_message_carries_the_four_timestamps),
 	    RUNNER_TEST(too_small_a_buffer_gives_minus_one),
 	    CU_TEST_INFO_NULL,
 	};
