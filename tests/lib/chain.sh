@@ -17,7 +17,9 @@ CHAIN_PK=${CHAIN_PK:-a1TestProduct}
 CHAIN_DN=${CHAIN_DN:-gateway-01}
 CHAIN_PIDS=()
 CHAIN_NAMES=()
+# FROM TO pairs a test adds to the replacements in the gateway's and the platform's config.
 CHAIN_GATEWAY_EDITS=()
+CHAIN_PLATFORM_EDITS=()
 CHAIN_GATEWAY_WRAPPER=()
 
 chain_log() {
@@ -156,7 +158,8 @@ chain_start_platform() {
 	CHAIN_PLATFORM_OFFSET=$1
 	chain_render "$CHAIN_ROOT/config/mosquitto/platform-emulator.conf" "$CHAIN_DIR/platform.conf" \
 		"listener 1884 127.0.0.1" "listener $CHAIN_PLATFORM_PORT 127.0.0.1" \
-		"/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so" "$CHAIN_DIR/mosquitto_iotntp.so"
+		"/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so" "$CHAIN_DIR/mosquitto_iotntp.so" \
+		"${CHAIN_PLATFORM_EDITS[@]}"
 	# Only the platform's wall clock is shifted; its monotonic clock stays true.
 	chain_spawn platform env FAKETIME_DONT_FAKE_MONOTONIC=1 \
 		faketime -f "${CHAIN_PLATFORM_OFFSET}s" mosquitto -c "$CHAIN_DIR/platform.conf"
