@@ -48,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -251,10 +252,25 @@ static int parse_args(struct lg_run *r, int argc, char **argv)
 	return 0;
 }
 
+static bool all_ready(const struct lg_run *r)
+{
+	for (unsigned i = 0; i < r->n; i++) {
+		if (!r->c[i].ready)
+			return false;
+	}
+	return true;
+}
+
 /* Creates and connects the clients; their subscriptions follow from on_connect. */
 static int setup(struct lg_run *r)
 {
 	r->n = r->mode == LG_FLOOD ? 2 : r->clients;
+	/* Three descriptors a client (libmosquitto keeps a socket pair besides the socket). */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	r->c = calloc(r->n, sizeof(*r->c));
 	if (r->c == NULL)
 		return -1;
@@ -301,29 +317,52 @@ static int setup(struct lg_run *r)
 		}
 	}
 
-	/* libmosquitto's own loop until every client is connected and subscribed. */
+	/* libmosquitto's packet handling, around poll() (select() in mosquitto_loop() stops at
+	 * descriptor 1024), until every client is connected and subscribed. */
+	struct pollfd *fds = calloc(r->n, sizeof(*fds));
 	int64_t deadline = now_ns() + (int64_t)LG_SETUP_S * 1000000000LL;
-	for (unsigned i = 0; i < r->n; i++) {
-		struct lg_client *c = &r->c[i];
-		while (!c->ready) {
-			if (c->refused || now_ns() > deadline) {
-				fprintf(stderr, "loadgen: client %u not ready in %d s\n", i,
-				        LG_SETUP_S);
-				return -1;
-			}
-			int rc = mosquitto_loop(c->mosq, 10, 1);
-			if (rc != MOSQ_ERR_SUCCESS) {
+	int rc = fds == NULL ? -1 : 0;
+	while (rc == 0 && !all_ready(r)) {
+		if (now_ns() > deadline) {
+			fprintf(stderr, "loadgen: clients not ready in %d s\n", LG_SETUP_S);
+			rc = -1;
+			break;
+		}
+		for (unsigned i = 0; i < r->n; i++) {
+			fds[i].fd = mosquitto_socket(r->c[i].mosq);
+			fds[i].events = POLLIN | (mosquitto_want_write(r->c[i].mosq) ? POLLOUT : 0);
+			fds[i].revents = 0;
+		}
+		if (poll(fds, r->n, LG_TICK_MS) < 0 && errno != EINTR) {
+			perror("loadgen: poll");
+			rc = -1;
+			break;
+		}
+		for (unsigned i = 0; rc == 0 && i < r->n; i++) {
+			struct lg_client *c = &r->c[i];
+			int mrc = MOSQ_ERR_SUCCESS;
+			if (fds[i].revents & (POLLIN | POLLERR | POLLHUP))
+				mrc = mosquitto_loop_read(c->mosq, 1);
+			if (mrc == MOSQ_ERR_SUCCESS && (fds[i].revents & POLLOUT))
+				mrc = mosquitto_loop_write(c->mosq, 1);
+			if (mrc == MOSQ_ERR_SUCCESS)
+				mrc = mosquitto_loop_misc(c->mosq);
+			if (mrc != MOSQ_ERR_SUCCESS || c->refused) {
 				fprintf(stderr, "loadgen: client %u: %s\n", i,
-				        mosquitto_strerror(rc));
-				return -1;
+				        c->refused ? "refused" : mosquitto_strerror(mrc));
+				rc = -1;
 			}
 		}
+	}
+	free(fds);
+	for (unsigned i = 0; rc == 0 && i < r->n; i++) {
+		struct lg_client *c = &r->c[i];
 		c->fd = mosquitto_socket(c->mosq);
 		int fl = fcntl(c->fd, F_GETFL);
 		if (c->fd < 0 || fl < 0 || fcntl(c->fd, F_SETFL, fl | O_NONBLOCK) < 0)
-			return -1;
+			rc = -1;
 	}
-	return 0;
+	return rc;
 }
 
 /* --- The measured run: QoS 0 PUBLISH packets, written and read in bulk. --- */
