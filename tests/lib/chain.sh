@@ -95,8 +95,6 @@ chain_alive() {
 # Stops one process: TERM, then KILL if it has not exited within 5 s.
 chain_kill() {
 	local pid=$1
-	# faketime runs the platform broker as its child and does not pass signals on.
-	pkill -TERM -P "$pid" 2>/dev/null || true
 	kill -TERM "$pid" 2>/dev/null || return 0
 	chain_wait 5 eval "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null || true
@@ -128,7 +126,9 @@ chain_stop() {
 
 chain_setup() {
 	[ "$(id -u)" -eq 0 ] || chain_die "the chain needs root: chronyd and a broker running as user mosquitto"
-	for tool in mosquitto mosquitto_sub chronyd chronyc faketime ss; do
+	CHAIN_FAKETIME_LIB=$(dpkg -L libfaketime 2>/dev/null | grep '/libfaketime\.so\.1$' | head -n 1)
+	[ -f "$CHAIN_FAKETIME_LIB" ] || chain_die "libfaketime is not installed (package faketime)"
+	for tool in mosquitto mosquitto_sub chronyd chronyc ss; do
 		command -v "$tool" >/dev/null || chain_die "$tool is not installed"
 	done
 	id mosquitto >/dev/null 2>&1 || chain_die "user mosquitto does not exist (install mosquitto)"
@@ -160,9 +160,12 @@ chain_start_platform() {
 		"listener 1884 127.0.0.1" "listener $CHAIN_PLATFORM_PORT 127.0.0.1" \
 		"/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so" "$CHAIN_DIR/mosquitto_iotntp.so" \
 		"${CHAIN_PLATFORM_EDITS[@]}"
-	# Only the platform's wall clock is shifted; its monotonic clock stays true.
-	chain_spawn platform env FAKETIME_DONT_FAKE_MONOTONIC=1 \
-		faketime -f "${CHAIN_PLATFORM_OFFSET}s" mosquitto -c "$CHAIN_DIR/platform.conf"
+	# libfaketime shifts only the platform's wall clock; its monotonic clock stays true. It is
+	# preloaded directly, not through the faketime wrapper: the wrapper runs the broker as a
+	# child that signals do not reach, and leaves a named semaphore behind when it is stopped,
+	# which a later wrapper with the same pid then fails to create.
+	chain_spawn platform env LD_PRELOAD="$CHAIN_FAKETIME_LIB" FAKETIME="${CHAIN_PLATFORM_OFFSET}s" \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 mosquitto -c "$CHAIN_DIR/platform.conf"
 	chain_wait 10 chain_listening "$CHAIN_PLATFORM_PORT" || chain_die "platform broker did not start: $(tail -3 "$CHAIN_DIR/platform.log")"
 }
 
