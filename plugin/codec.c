@@ -1,9 +1,7 @@
 #include "codec.h"
 
 #include <cjson/cJSON.h>
-#include <inttypes.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 /* Doubles hold every integer below 2^53 exactly; from there on a JSON number may have been
@@ -120,16 +118,9 @@ static bool numbers_are_plain(const char *text, size_t len)
 	return true;
 }
 
+/* The payload's size has been checked; one object, its timestamps written plainly. */
 static cJSON *parse_object(const void *payload, size_t len, enum cdc_status *status)
 {
-	if (len > CDC_MAX_PAYLOAD) {
-		*status = CDC_TOO_LARGE;
-		return NULL;
-	}
-	if (payload == NULL || len == 0) {
-		*status = CDC_NOT_JSON;
-		return NULL;
-	}
 	const char *end = NULL;
 	const char *text = payload;
 	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
@@ -154,64 +145,247 @@ static cJSON *parse_object(const void *payload, size_t len, enum cdc_status *sta
 	return root;
 }
 
-static enum cdc_status parse_server_ms(const cJSON *root, const char *name, int64_t *out)
+/* The members we read, in the order a response is checked. */
+enum cdc_field { CDC_DEVICE_SEND, CDC_SERVER_RECV, CDC_SERVER_SEND, CDC_FIELDS };
+
+static const char *const field_name[CDC_FIELDS] = {"deviceSendTime", "serverRecvTime",
+                                                   "serverSendTime"};
+
+/* Each member's value, or why it has none. */
+struct cdc_fields {
+	enum cdc_status st[CDC_FIELDS];
+	int64_t v[CDC_FIELDS];
+	bool quoted[CDC_FIELDS];
+};
+
+/* Reads a plain integer of at most max_digits at *s; false: not one, or too long to be sure. */
+static bool scan_int(const char **s, const char *end, size_t max_digits, int64_t *out)
 {
-	enum cdc_status st = parse_ms(cJSON_GetObjectItemCaseSensitive(root, name), out, NULL);
-	if (st == CDC_OK && (*out < CDC_MIN_SERVER_MS || *out >= CDC_MAX_SERVER_MS))
-		return CDC_BAD_TIME;
+	const char *p = *s;
+	int64_t v = 0;
+
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		if ((size_t)(p - *s) == max_digits)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	if (p == *s || (p - *s > 1 && **s == '0'))
+		return false;
+	*s = p;
+	*out = v;
+	return true;
+}
+
+/*
+ * The usual payload, as the platform and our own gateways write it: one flat object without
+ * white space whose members are our names, each once, with a plain integer, bare or quoted.
+ * This reads that shape without building a cJSON tree, which is most of the cost of an answer.
+ * Anything else (white space, escapes, other members or values, a repeated name, a zero-led or
+ * long number) returns false and goes to cJSON, which decides. Every value accepted here is
+ * one the general path reads the same: bare numbers stay below 10^15 < 2^53, where a double is
+ * exact, and quoted ones below 10^18, where int64_t cannot overflow.
+ */
+static bool scan_flat(const char *s, size_t len, struct cdc_fields *f)
+{
+	const char *end = s + len;
+
+	if (len < 2 || *s++ != '{')
+		return false;
+	for (int k = 0; k < CDC_FIELDS; k++)
+		f->st[k] = CDC_MISSING_FIELD;
+	for (;;) {
+		int k = 0;
+		if (end - s < 17 || s[0] != '"' || s[15] != '"' || s[16] != ':')
+			return false;
+		while (k < CDC_FIELDS && memcmp(s + 1, field_name[k], 14) != 0)
+			k++;
+		if (k == CDC_FIELDS || f->st[k] == CDC_OK)
+			return false;
+		s += 17;
+		f->quoted[k] = s < end && *s == '"';
+		if (f->quoted[k])
+			s++;
+		if (!scan_int(&s, end, f->quoted[k] ? 18 : 15, &f->v[k]))
+			return false;
+		if (f->quoted[k] && (s == end || *s++ != '"'))
+			return false;
+		f->st[k] = CDC_OK;
+		if (s == end)
+			return false;
+		if (*s == '}')
+			return s + 1 == end;
+		if (*s++ != ',')
+			return false;
+	}
+}
+
+/* The general path: any JSON cJSON takes, with the checks of parse_object. */
+static enum cdc_status parse_fields(const void *payload, size_t len, struct cdc_fields *f)
+{
+	enum cdc_status st;
+	cJSON *root = parse_object(payload, len, &st);
+	if (root == NULL)
+		return st;
+	for (int k = 0; k < CDC_FIELDS; k++)
+		f->st[k] = parse_ms(cJSON_GetObjectItemCaseSensitive(root, field_name[k]), &f->v[k],
+		                    &f->quoted[k]);
+	cJSON_Delete(root);
+	return CDC_OK;
+}
+
+static enum cdc_status read_fields(const void *payload, size_t len, bool general,
+                                   struct cdc_fields *f)
+{
+	if (len > CDC_MAX_PAYLOAD)
+		return CDC_TOO_LARGE;
+	if (payload == NULL || len == 0)
+		return CDC_NOT_JSON;
+	if (!general && scan_flat(payload, len, f))
+		return CDC_OK;
+	return parse_fields(payload, len, f);
+}
+
+static enum cdc_status server_ms(const struct cdc_fields *f, enum cdc_field k, int64_t *out)
+{
+	if (f->st[k] != CDC_OK)
+		return f->st[k];
+	*out = f->v[k];
+	return (*out < CDC_MIN_SERVER_MS || *out >= CDC_MAX_SERVER_MS) ? CDC_BAD_TIME : CDC_OK;
+}
+
+static enum cdc_status decode_response(const void *payload, size_t len, bool general,
+                                       struct cdc_response *out)
+{
+	struct cdc_fields f;
+	enum cdc_status st = read_fields(payload, len, general, &f);
+
+	if (st == CDC_OK)
+		st = f.st[CDC_DEVICE_SEND];
+	if (st == CDC_OK) {
+		out->device_send = f.v[CDC_DEVICE_SEND];
+		st = server_ms(&f, CDC_SERVER_RECV, &out->server_recv);
+	}
+	if (st == CDC_OK)
+		st = server_ms(&f, CDC_SERVER_SEND, &out->server_send);
+	return st;
+}
+
+static enum cdc_status decode_request(const void *payload, size_t len, bool general,
+                                      struct cdc_request *out)
+{
+	struct cdc_fields f;
+	enum cdc_status st = read_fields(payload, len, general, &f);
+
+	if (st == CDC_OK)
+		st = f.st[CDC_DEVICE_SEND];
+	if (st == CDC_OK) {
+		out->device_send = f.v[CDC_DEVICE_SEND];
+		out->as_string = f.quoted[CDC_DEVICE_SEND];
+	}
 	return st;
 }
 
 enum cdc_status cdc_decode_response(const void *payload, size_t len, struct cdc_response *out)
 {
-	enum cdc_status st;
-	cJSON *root = parse_object(payload, len, &st);
-	if (root == NULL)
-		return st;
-
-	st = parse_ms(cJSON_GetObjectItemCaseSensitive(root, "deviceSendTime"), &out->device_send,
-	              NULL);
-	if (st == CDC_OK)
-		st = parse_server_ms(root, "serverRecvTime", &out->server_recv);
-	if (st == CDC_OK)
-		st = parse_server_ms(root, "serverSendTime", &out->server_send);
-	cJSON_Delete(root);
-	return st;
+	return decode_response(payload, len, false, out);
 }
 
 enum cdc_status cdc_decode_request(const void *payload, size_t len, struct cdc_request *out)
 {
-	enum cdc_status st;
-	cJSON *root = parse_object(payload, len, &st);
-	if (root == NULL)
-		return st;
-
-	st = parse_ms(cJSON_GetObjectItemCaseSensitive(root, "deviceSendTime"), &out->device_send,
-	              &out->as_string);
-	cJSON_Delete(root);
-	return st;
+	return decode_request(payload, len, false, out);
 }
 
-static int checked_length(int n, size_t size)
+enum cdc_status cdc_decode_response_general(const void *payload, size_t len,
+                                            struct cdc_response *out)
 {
-	return (n < 0 || (size_t)n >= size) ? -1 : n;
+	return decode_response(payload, len, true, out);
+}
+
+enum cdc_status cdc_decode_request_general(const void *payload, size_t len, struct cdc_request *out)
+{
+	return decode_request(payload, len, true, out);
+}
+
+/*
+ * Output into a fixed buffer. The serve role writes an answer for every request, and snprintf
+ * was most of its cost; these write the same text.
+ */
+struct cdc_out {
+	char *p;
+	char *end; /* one before the buffer's end: room for the NUL */
+	bool over;
+};
+
+static void put_str(struct cdc_out *o, const char *s, size_t n)
+{
+	if (o->over || (size_t)(o->end - o->p) < n) {
+		o->over = true;
+		return;
+	}
+	memcpy(o->p, s, n);
+	o->p += n;
+}
+
+#define PUT_LIT(o, lit) put_str((o), (lit), sizeof(lit) - 1)
+
+/* As printf's %" PRId64 ". */
+static void put_int(struct cdc_out *o, int64_t v)
+{
+	char digits[20];
+	size_t n = sizeof(digits);
+	/* Negated as unsigned: INT64_MIN has no positive int64_t. */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		digits[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		PUT_LIT(o, "-");
+	put_str(o, digits + n, sizeof(digits) - n);
+}
+
+static int finish(struct cdc_out *o, char *buf)
+{
+	if (o->over)
+		return -1;
+	*o->p = '\0';
+	return (int)(o->p - buf);
+}
+
+static struct cdc_out out_start(char *buf, size_t size)
+{
+	struct cdc_out o = {.p = buf, .end = buf + (size > 0 ? size - 1 : 0), .over = size == 0};
+	return o;
 }
 
 int cdc_encode_request(char *buf, size_t size, int64_t device_send_ms)
 {
-	int n = snprintf(buf, size, "{\"deviceSendTime\":\"%" PRId64 "\"}", device_send_ms);
-	return checked_length(n, size);
+	struct cdc_out o = out_start(buf, size);
+
+	PUT_LIT(&o, "{\"deviceSendTime\":\"");
+	put_int(&o, device_send_ms);
+	PUT_LIT(&o, "\"}");
+	return finish(&o, buf);
 }
 
 int cdc_encode_response(char *buf, size_t size, const struct cdc_request *req, int64_t recv_ms,
                         int64_t send_ms)
 {
-	const char *quote = req->as_string ? "\"" : "";
-	int n = snprintf(buf, size,
-	                 "{\"deviceSendTime\":%s%" PRId64 "%s,\"serverRecvTime\":\"%" PRId64
-	                 "\",\"serverSendTime\":\"%" PRId64 "\"}",
-	                 quote, req->device_send, quote, recv_ms, send_ms);
-	return checked_length(n, size);
+	struct cdc_out o = out_start(buf, size);
+
+	PUT_LIT(&o, "{\"deviceSendTime\":");
+	if (req->as_string)
+		PUT_LIT(&o, "\"");
+	put_int(&o, req->device_send);
+	if (req->as_string)
+		PUT_LIT(&o, "\"");
+	PUT_LIT(&o, ",\"serverRecvTime\":\"");
+	put_int(&o, recv_ms);
+	PUT_LIT(&o, "\",\"serverSendTime\":\"");
+	put_int(&o, send_ms);
+	PUT_LIT(&o, "\"}");
+	return finish(&o, buf);
 }
 
 const char *cdc_status_name(enum cdc_status status)

@@ -56,6 +56,16 @@ enum cdc_status cdc_decode_response(const void *payload, size_t len, struct cdc_
 /* Decodes and validates a request payload, as the serve role receives it. */
 enum cdc_status cdc_decode_request(const void *payload, size_t len, struct cdc_request *out);
 
+/*
+ * The two decoders above with the general JSON parser only. They read the usual payload with
+ * a faster scan and hand anything else to the general parser; these let tests check that both
+ * ways agree on every input.
+ */
+enum cdc_status cdc_decode_response_general(const void *payload, size_t len,
+                                            struct cdc_response *out);
+enum cdc_status cdc_decode_request_general(const void *payload, size_t len,
+                                           struct cdc_request *out);
+
 /* Writes a response payload into buf; returns its length or -1. */
 int cdc_encode_response(char *buf, size_t size, const struct cdc_request *req, int64_t recv_ms,
                         int64_t send_ms);

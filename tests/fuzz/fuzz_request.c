@@ -5,7 +5,8 @@
  *
  * Besides crashes, leaks and undefined behaviour, checked: a response topic is the request
  * topic with its last level renamed; an answer fits the buffer it was given, or is refused;
- * and an answer decodes as a response that echoes the request's deviceSendTime.
+ * an answer decodes as a response that echoes the request's deviceSendTime; and the codec's
+ * fast scan agrees with its general parser.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -67,6 +68,12 @@ static void check_answer(const uint8_t *payload, size_t len)
 	struct cdc_request req;
 	enum cdc_status st = cdc_decode_request(payload, len, &req);
 	enum cdc_status why;
+	struct cdc_request general;
+
+	/* The fast scan of the usual shape reads every payload as the general parser does. */
+	CHECK(cdc_decode_request_general(payload, len, &general) == st);
+	if (st == CDC_OK)
+		CHECK(general.device_send == req.device_send && general.as_string == req.as_string);
 	char *out = malloc(CDC_BUF_SIZE);
 
 	if (out == NULL)

@@ -6,7 +6,8 @@
  * after the timeout, and with the system clock unset (1970) or far in the future. Besides
  * crashes, leaks and undefined behaviour, the engine's promises are checked: only a payload
  * the codec accepts, echoing a request really sent, can become a sample; an answer is used
- * once; a sample's round trip is within the configured maximum.
+ * once; a sample's round trip is within the configured maximum; and the codec's fast scan
+ * agrees with its general parser.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -167,6 +168,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	d.status = cdc_decode_response(data, size, &d.r);
 	CHECK(cdc_status_name(d.status) != NULL);
+	/* The fast scan of the usual shape reads every payload as the general parser does. */
+	struct cdc_response general;
+	CHECK(cdc_decode_response_general(data, size, &general) == d.status);
+	if (d.status == CDC_OK)
+		CHECK(general.device_send == d.r.device_send &&
+		      general.server_recv == d.r.server_recv &&
+		      general.server_send == d.r.server_send);
 	if (d.status == CDC_OK) {
 		CHECK(d.r.device_send >= 0);
 		CHECK(d.r.server_recv >= CDC_MIN_SERVER_MS && d.r.server_recv < CDC_MAX_SERVER_MS);

@@ -32,6 +32,13 @@ static enum cdc_status decode_response(const char *text, struct cdc_response *ou
 	CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
 	memcpy(copy, text, len);
 	enum cdc_status st = cdc_decode_response(copy, len, out);
+	/* The fast scan of the usual shape and the general parser agree on every payload. */
+	struct cdc_response general;
+	CU_ASSERT_EQUAL(cdc_decode_response_general(copy, len, &general), st);
+	if (st == CDC_OK)
+		CU_ASSERT(general.device_send == out->device_send &&
+		          general.server_recv == out->server_recv &&
+		          general.server_send == out->server_send);
 	free(copy);
 	return counted(st);
 }
@@ -43,6 +50,11 @@ static enum cdc_status decode_request(const char *text, struct cdc_request *out)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
 	memcpy(copy, text, len);
 	enum cdc_status st = cdc_decode_request(copy, len, out);
+	struct cdc_request general;
+	CU_ASSERT_EQUAL(cdc_decode_request_general(copy, len, &general), st);
+	if (st == CDC_OK)
+		CU_ASSERT(general.device_send == out->device_send &&
+		          general.as_string == out->as_string);
 	free(copy);
 	return counted(st);
 }
@@ -586,6 +598,126 @@ static void random_values_survive_encoding_and_decoding(void)
 	}
 }
 
+/* The encoders write integers by hand: the same text as printf's, at every magnitude. */
+static void encoded_integers_match_printf(void)
+{
+	char buf[CDC_BUF_SIZE], want[CDC_BUF_SIZE];
+	int64_t v[] = {0, 1, 9, 10, 99, 100, -1, -9, -10, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+	int64_t p = 1;
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]) + 3 * 19; i++) {
+		int64_t x;
+		if (i < sizeof(v) / sizeof(v[0])) {
+			x = v[i];
+		} else {
+			/* 10^k - 1, 10^k and -10^k for k = 0..18. */
+			size_t j = i - sizeof(v) / sizeof(v[0]);
+			if (j % 3 == 0 && j > 0)
+				p *= 10;
+			x = j % 3 == 0 ? p - 1 : j % 3 == 1 ? p : -p;
+		}
+		struct cdc_request req = {.device_send = x, .as_string = (i & 1) != 0};
+		int n = cdc_encode_request(buf, sizeof(buf), x);
+		snprintf(want, sizeof(want), "{\"deviceSendTime\":\"%" PRId64 "\"}", x);
+		CU_ASSERT_EQUAL(n, (int)strlen(want));
+		CU_ASSERT_STRING_EQUAL(buf, want);
+
+		n = cdc_encode_response(buf, sizeof(buf), &req, x, -x / 3);
+		snprintf(want, sizeof(want),
+		         "{\"deviceSendTime\":%s%" PRId64 "%s,\"serverRecvTime\":\"%" PRId64
+		         "\",\"serverSendTime\":\"%" PRId64 "\"}",
+		         req.as_string ? "\"" : "", x, req.as_string ? "\"" : "", x, -x / 3);
+		CU_ASSERT_EQUAL(n, (int)strlen(want));
+		CU_ASSERT_STRING_EQUAL(buf, want);
+	}
+}
+
+/* Every buffer size short of the payload fails cleanly and writes nothing past its end. */
+static void encoding_fails_at_every_size_too_small(void)
+{
+	char buf[CDC_BUF_SIZE + 1];
+	struct cdc_request req = {.device_send = T0, .as_string = true};
+	int full = cdc_encode_response(buf, CDC_BUF_SIZE, &req, T0 + 5, T0 + 6);
+
+	CU_ASSERT_FATAL(full > 0);
+	for (size_t size = 0; size <= (size_t)full; size++) {
+		memset(buf, 'x', sizeof(buf));
+		CU_ASSERT_EQUAL(cdc_encode_response(buf, size, &req, T0 + 5, T0 + 6), -1);
+		CU_ASSERT_EQUAL(buf[size], 'x');
+		CU_ASSERT_EQUAL(cdc_encode_request(buf, size < 20 ? size : 20, T0), -1);
+	}
+}
+
+/*
+ * Payloads near the usual shape, where the fast scan must either read them exactly as the
+ * general parser does or leave them to it; the helpers compare the two on each.
+ */
+static void usual_shape_and_its_neighbours_decode_alike(void)
+{
+	static const char *const payloads[] = {
+	    "{\"deviceSendTime\":\"1795554000000\",\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":1795554000000,\"serverRecvTime\":1795554000010,"
+	    "\"serverSendTime\":1795554000011}",
+	    "{\"serverSendTime\":\"1795554000011\",\"deviceSendTime\":\"5\","
+	    "\"serverRecvTime\":\"1795554000010\"}",
+	    "{\"deviceSendTime\":\"1\",\"deviceSendTime\":\"2\",\"serverRecvTime\":"
+	    "\"1795554000010\",\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":999999999999999,\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":9999999999999999,\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":9007199254740993,\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":\"999999999999999999\",\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":\"9223372036854775808\",\"serverRecvTime\":"
+	    "\"1795554000010\",\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":\"01\",\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":0,\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":\"0\",\"serverRecvTime\":\"17955540000\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":\"7\",\"serverRecvTime\":\"1795554000010\"}",
+	    "{\"deviceSendTime\":\"7\"}",
+	    "{\"deviceSendTime\":7}",
+	    "{\"deviceSendTime\":7,}",
+	    "{\"deviceSendTime\":7}x",
+	    "{\"deviceSendTime\":7} ",
+	    "{\"deviceSendTime\":\"7}",
+	    "{\"deviceSendTime\":\"7\"",
+	    "{\"deviceSendTime\":",
+	    "{\"deviceSendTime\"",
+	    "{\"deviceSendTimeX\":7}",
+	    "{\"deviceSendTim\":7}",
+	    "{\"devicesendtime\":7}",
+	    "{\"deviceSendTime\":-7}",
+	    "{\"deviceSendTime\":7.0}",
+	    "{\"deviceSendTime\":7e3}",
+	    "{\"deviceSendTime\":\"\"}",
+	    "{\"deviceSendTime\":null}",
+	    "{\"deviceSendTime\":true}",
+	    "{\"deviceSendTime\":\"\\u0037\"}",
+	    "{\"other\":1,\"deviceSendTime\":7}",
+	    "{}",
+	    "{",
+	    "}",
+	};
+
+	for (size_t i = 0; i < sizeof(payloads) / sizeof(payloads[0]); i++) {
+		struct cdc_response r;
+		struct cdc_request q;
+		decode_response(payloads[i], &r);
+		decode_request(payloads[i], &q);
+	}
+	/* A NUL inside the usual shape is no digit. */
+	static const char nul[] = "{\"deviceSendTime\":\"7\0\"}";
+	struct cdc_request q, g;
+	CU_ASSERT_EQUAL(cdc_decode_request(nul, sizeof(nul) - 1, &q),
+	                cdc_decode_request_general(nul, sizeof(nul) - 1, &g));
+}
+
 static void status_names_are_distinct(void)
 {
 	for (int i = CDC_OK; i <= CDC_BAD_TIME; i++) {
@@ -624,6 +756,9 @@ static int init_codec_tests(void)
 	    RUNNER_TEST(response_echoes_device_send_time_as_it_was_received),
 	    RUNNER_TEST(response_encoding_into_too_small_a_buffer_fails),
 	    RUNNER_TEST(random_values_survive_encoding_and_decoding),
+	    RUNNER_TEST(encoded_integers_match_printf),
+	    RUNNER_TEST(encoding_fails_at_every_size_too_small),
+	    RUNNER_TEST(usual_shape_and_its_neighbours_decode_alike),
 	    RUNNER_TEST(status_names_are_distinct),
 	    CU_TEST_INFO_NULL,
 	};
