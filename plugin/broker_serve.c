@@ -7,6 +7,7 @@
 
 #include "broker_clock.h"
 #include "codec.h"
+#include "exchange.h"
 #include "rate_limit.h"
 
 struct bsv_role {
@@ -21,11 +22,12 @@ struct bsv_role {
 	bool registered;
 };
 
-static bool answer_time(struct bsv_role *r, struct timespec *out)
+/* The time to answer with, at CLOCK_MONOTONIC_RAW raw; false while the gateway does not know
+ * the time. */
+static bool answer_time(struct bsv_role *r, int64_t raw, struct timespec *out)
 {
 	struct srv_clock c = {.authoritative = r->authoritative};
 	struct timespec now = bck_real();
-	int64_t raw = bck_raw_ns();
 
 	if (!c.authoritative) {
 		c.plugin_synced =
@@ -78,18 +80,19 @@ static int on_message(int event, void *event_data, void *userdata)
 		return MOSQ_ERR_SUCCESS;
 	}
 
-	if (!answer_time(r, &recv)) {
+	int64_t raw = bck_raw_ns();
+	if (!answer_time(r, raw, &recv)) {
 		r->stats.unsynced++;
 		return MOSQ_ERR_SUCCESS;
 	}
-	int64_t raw = bck_raw_ns();
 	if (!rtl_allow(r->per_client, mosquitto_client_id(m->client), raw) ||
 	    !rtl_allow(r->total, "", raw)) {
 		r->stats.rate_limited++;
 		return MOSQ_ERR_SUCCESS;
 	}
-	if (!answer_time(r, &send))
-		return MOSQ_ERR_SUCCESS;
+	/* The send time follows from the receive time on the raw oscillator: the clock is asked
+	 * once per request, and both times come from the same reading of it. */
+	send = xch_timespec_add(&recv, bck_raw_ns() - raw);
 	int n = srv_answer(m->payload, m->payloadlen, bck_ms(&recv), bck_ms(&send), answer,
 	                   sizeof(answer), &why);
 	if (n < 0) {
