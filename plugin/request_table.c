@@ -15,6 +15,9 @@ struct rqt_table {
 	struct rqt_entry e[RQT_CAPACITY];
 	unsigned next;
 	unsigned waiting;
+	/* No waiting request was sent before this: rqt_expire runs on every broker tick and
+	 * scans the table only once one may be overdue. */
+	int64_t oldest_ns;
 	int64_t timeout_ns;
 	int64_t last_id;
 	bool any;
@@ -42,6 +45,8 @@ int64_t rqt_add(struct rqt_table *t, int64_t want_id, int64_t mono_ns)
 
 	if (e->state == RQT_WAITING)
 		t->waiting--;
+	if (t->waiting == 0 || mono_ns < t->oldest_ns)
+		t->oldest_ns = mono_ns;
 	e->id = id;
 	e->sent_ns = mono_ns;
 	e->state = RQT_WAITING;
@@ -103,15 +108,25 @@ enum rqt_match rqt_match(struct rqt_table *t, int64_t id, int64_t now_ns, int64_
 unsigned rqt_expire(struct rqt_table *t, int64_t now_ns)
 {
 	unsigned n = 0;
+	bool any = false;
+	int64_t oldest = 0;
 
-	for (unsigned i = 0; i < RQT_CAPACITY && t->waiting > 0; i++) {
+	if (t->waiting == 0 || now_ns - t->oldest_ns <= t->timeout_ns)
+		return 0;
+	for (unsigned i = 0; i < RQT_CAPACITY; i++) {
 		struct rqt_entry *e = &t->e[i];
-		if (e->state == RQT_WAITING && overdue(t, e, now_ns)) {
+		if (e->state != RQT_WAITING)
+			continue;
+		if (overdue(t, e, now_ns)) {
 			e->state = RQT_TIMED_OUT;
 			t->waiting--;
 			n++;
+		} else if (!any || e->sent_ns < oldest) {
+			oldest = e->sent_ns;
+			any = true;
 		}
 	}
+	t->oldest_ns = oldest;
 	return n;
 }
 

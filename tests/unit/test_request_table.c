@@ -146,6 +146,34 @@ static void answered_requests_never_expire(void)
 	drop_table();
 }
 
+/* rqt_expire skips its scan until the oldest waiting request may be overdue: answering or
+ * expiring the oldest must not hide the next one's deadline. */
+static void each_request_expires_at_its_own_deadline(void)
+{
+	make_table();
+	int64_t a = rqt_add(table, T0, 0);
+	rqt_add(table, T0 + 100, 100 * MS);
+	rqt_add(table, T0 + 300, 300 * MS);
+	int64_t sent;
+
+	CU_ASSERT_EQUAL(rqt_match(table, a, 50 * MS, &sent), RQT_MATCHED);
+	CU_ASSERT_EQUAL(rqt_expire(table, TIMEOUT + 1), 0);
+	CU_ASSERT_EQUAL(rqt_expire(table, TIMEOUT + 100 * MS), 0);
+	CU_ASSERT_EQUAL(rqt_expire(table, TIMEOUT + 100 * MS + 1), 1);
+	CU_ASSERT_EQUAL(rqt_expire(table, TIMEOUT + 300 * MS), 0);
+	/* A request recorded with an earlier time than one waiting is tracked all the same. */
+	rqt_add(table, T0 + 400, 200 * MS);
+	CU_ASSERT_EQUAL(rqt_expire(table, TIMEOUT + 200 * MS + 1), 1);
+	CU_ASSERT_EQUAL(rqt_outstanding(table), 1);
+	CU_ASSERT_EQUAL(rqt_expire(table, TIMEOUT + 300 * MS + 1), 1);
+	CU_ASSERT_EQUAL(rqt_outstanding(table), 0);
+	/* An empty table starts over from the next request's time. */
+	rqt_add(table, T0 + 500, 10 * TIMEOUT);
+	CU_ASSERT_EQUAL(rqt_expire(table, 11 * TIMEOUT), 0);
+	CU_ASSERT_EQUAL(rqt_expire(table, 11 * TIMEOUT + 1), 1);
+	drop_table();
+}
+
 static void outstanding_counts_waiting_requests_only(void)
 {
 	make_table();
@@ -276,6 +304,7 @@ static int init_request_table_tests(void)
 	    RUNNER_TEST(answer_at_the_timeout_matches_and_one_ns_later_expires),
 	    RUNNER_TEST(expired_request_is_counted_once),
 	    RUNNER_TEST(answered_requests_never_expire),
+	    RUNNER_TEST(each_request_expires_at_its_own_deadline),
 	    RUNNER_TEST(outstanding_counts_waiting_requests_only),
 	    RUNNER_TEST(ring_forgets_the_oldest_after_capacity_entries),
 	    RUNNER_TEST(random_traffic_keeps_ids_unique_and_counts_consistent),
