@@ -104,10 +104,19 @@ static int on_message(int event, void *event_data, void *userdata)
 			    m->topic, cdc_status_name(why));
 		return MOSQ_ERR_SUCCESS;
 	}
-	if (mosquitto_broker_publish_copy(NULL, topic, n, answer, 0, false, NULL) ==
+	if (mosquitto_broker_publish_copy(NULL, topic, n, answer, 0, false, NULL) !=
 	    MOSQ_ERR_SUCCESS)
-		r->stats.answered++;
-	return MOSQ_ERR_SUCCESS;
+		return MOSQ_ERR_SUCCESS;
+	r->stats.answered++;
+	/*
+	 * An answered request has reached its time service and goes no further, as on the
+	 * platform: no bridge carries it upstream for a second answer, no other client sees the
+	 * device's traffic, and the broker skips routing it, which was most of what answering cost
+	 * beyond a plain message. Denying is the only way a plugin can stop a message; it is silent
+	 * for QoS 0, the protocol's only QoS. A QoS 1 or 2 request is routed as before, so its
+	 * publisher is not told "not authorized"; so is any request left unanswered above.
+	 */
+	return m->qos == 0 ? MOSQ_ERR_ACL_DENIED : MOSQ_ERR_SUCCESS;
 }
 
 struct bsv_role *bsv_start(mosquitto_plugin_id_t *id, const struct opt_config *cfg,

@@ -4,7 +4,9 @@
 #   (a) before the gateway has the platform's time, it gets no answer, and the status counts it;
 #   (b) once synced, the answer's serverRecvTime is the platform's time;
 #   (c) a client id asking 50 times at once gets about serve_burst answers, the rest counted;
-#   (d) a local client publishing a forged answer on a LAN device's response topic is denied.
+#   (d) a local client publishing a forged answer on a LAN device's response topic is denied;
+#   (e) an answered QoS 0 request goes no further (a local subscriber to the request topic does
+#       not see it), while unanswered and QoS 1 requests are routed as any message.
 #   lan_device_gets_time_from_gateway.sh REPO_ROOT PLUGIN_SO
 set -euo pipefail
 CHAIN_ROOT=$1
@@ -70,6 +72,13 @@ answered() {
 	answer_to "$1" >/dev/null
 }
 
+# Whether the subscriber, which also listens on the request topic, saw request ID itself. It
+# gets messages in the order the broker routes them, and a request is routed (or not) before
+# its answer exists: once the answer is in, so is the request if it was routed.
+request_seen() {
+	grep -qxF "{\"deviceSendTime\":\"$1\"}" "$CHAIN_DIR/lan_sub.log"
+}
+
 chain_setup
 if kernel_clock_synced; then
 	chain_log "this kernel's clock is marked synchronised: the gateway answers from it before" \
@@ -84,7 +93,7 @@ chain_start_gateway
 
 # The LAN device listens for its answers from now to the end.
 chain_spawn lan_sub stdbuf -oL mosquitto_sub -d -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" \
-	-i lan-device-1-sub -t "$RESPONSE_TOPIC"
+	-i lan-device-1-sub -t "$RESPONSE_TOPIC" -t "$REQUEST_TOPIC"
 chain_wait 10 grep -q SUBACK "$CHAIN_DIR/lan_sub.log" || chain_die "the LAN device's subscriber did not subscribe"
 
 # (a) Unsynced: no answer, and counted.
@@ -94,6 +103,7 @@ if [ -z "${skip_unsynced:-}" ]; then
 	chain_wait 30 lan_counter_ge unsynced 1 ||
 		chain_die "the unsynced request was not counted: $(chain_status)"
 	! chain_wait 3 answered "$early" || chain_die "answered before sync: $(answer_to "$early")"
+	chain_wait 10 request_seen "$early" || chain_die "the unanswered request was not routed"
 	chain_status_synced && chain_die "status says synced without a platform"
 	grep -q "iotntp: not answering LAN time requests" "$CHAIN_DIR/gateway.log" ||
 		chain_die "the gateway's log does not say it is not answering: $(tail -3 "$CHAIN_DIR/gateway.log")"
@@ -117,8 +127,15 @@ for _ in 1 2 3; do
 	[ "${error_ms#-}" -le "$TOLERANCE_MS" ] ||
 		chain_die "serverRecvTime is ${error_ms} ms off the platform's time (tolerance ${TOLERANCE_MS} ms)"
 	[ "${error_ms#-}" -le "${worst_ms#-}" ] || worst_ms=$error_ms
+	! request_seen "$sent" || chain_die "an answered QoS 0 request was routed to a subscriber"
 done
-answered_b=3
+# (e) A QoS 1 request is answered and routed all the same.
+sent=$(date +%s%3N)
+mosquitto_pub -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" -i lan-device-1 -q 1 -t "$REQUEST_TOPIC" \
+	-m "{\"deviceSendTime\":\"$sent\"}"
+chain_wait 10 answered "$sent" || chain_die "no answer to a QoS 1 LAN request: $(chain_status)"
+chain_wait 10 request_seen "$sent" || chain_die "an answered QoS 1 request was not routed"
+answered_b=4
 if [ -z "${skip_unsynced:-}" ]; then
 	grep -q "iotntp: answering LAN time requests" "$CHAIN_DIR/gateway.log" ||
 		chain_die "the gateway's log does not say it answers again: $(tail -3 "$CHAIN_DIR/gateway.log")"
@@ -143,6 +160,9 @@ flood_answers() {
 flood_seen() {
 	[ "$(flood_answers)" -ge "$answered_c" ]
 }
+flood_requests_routed() {
+	grep -cE "^\{\"deviceSendTime\":\"${ms}[0-9]{3}\"\}$" "$CHAIN_DIR/lan_sub.log" || true
+}
 chain_wait 10 flood_seen || chain_die "status says $answered_c answers, the device saw $(flood_answers)"
 seen=$(flood_answers)
 chain_log "(c) $FLOOD requests from one client: $seen answered, $limited rate-limited"
@@ -161,6 +181,11 @@ done
 last=$(date +%s%3N)
 lan_request lan-device-1 "$last"
 chain_wait 10 answered "$last" || chain_die "no answer to a LAN request after the forged answers"
+# (e) The flood's requests were all handled before this answer: only the refused ones went on.
+routed=$(flood_requests_routed)
+[ "$routed" -eq "$limited" ] ||
+	chain_die "$routed of the flood's requests were routed; $limited were refused and $answered_c answered"
+chain_log "(e) answered QoS 0 requests stop at the gateway; $routed refused ones and a QoS 1 one were routed"
 chain_wait 30 lan_counter_ge forged_answer "$FORGED" ||
 	chain_die "forged answers not counted: $(chain_status)"
 if grep -q forged "$CHAIN_DIR/lan_sub.log"; then
