@@ -233,6 +233,8 @@ static enum cdc_status parse_fields(const void *payload, size_t len, struct cdc_
 	return CDC_OK;
 }
 
+/* Reads the payload's members; CDC_OK once it is an object with a valid deviceSendTime, which
+ * every payload has. */
 static enum cdc_status read_fields(const void *payload, size_t len, bool general,
                                    struct cdc_fields *f)
 {
@@ -240,9 +242,12 @@ static enum cdc_status read_fields(const void *payload, size_t len, bool general
 		return CDC_TOO_LARGE;
 	if (payload == NULL || len == 0)
 		return CDC_NOT_JSON;
-	if (!general && scan_flat(payload, len, f))
-		return CDC_OK;
-	return parse_fields(payload, len, f);
+	if (general || !scan_flat(payload, len, f)) {
+		enum cdc_status st = parse_fields(payload, len, f);
+		if (st != CDC_OK)
+			return st;
+	}
+	return f->st[CDC_DEVICE_SEND];
 }
 
 static enum cdc_status server_ms(const struct cdc_fields *f, enum cdc_field k, int64_t *out)
@@ -259,15 +264,11 @@ static enum cdc_status decode_response(const void *payload, size_t len, bool gen
 	struct cdc_fields f;
 	enum cdc_status st = read_fields(payload, len, general, &f);
 
-	if (st == CDC_OK)
-		st = f.st[CDC_DEVICE_SEND];
-	if (st == CDC_OK) {
-		out->device_send = f.v[CDC_DEVICE_SEND];
-		st = server_ms(&f, CDC_SERVER_RECV, &out->server_recv);
-	}
-	if (st == CDC_OK)
-		st = server_ms(&f, CDC_SERVER_SEND, &out->server_send);
-	return st;
+	if (st != CDC_OK)
+		return st;
+	out->device_send = f.v[CDC_DEVICE_SEND];
+	st = server_ms(&f, CDC_SERVER_RECV, &out->server_recv);
+	return st != CDC_OK ? st : server_ms(&f, CDC_SERVER_SEND, &out->server_send);
 }
 
 static enum cdc_status decode_request(const void *payload, size_t len, bool general,
@@ -276,8 +277,6 @@ static enum cdc_status decode_request(const void *payload, size_t len, bool gene
 	struct cdc_fields f;
 	enum cdc_status st = read_fields(payload, len, general, &f);
 
-	if (st == CDC_OK)
-		st = f.st[CDC_DEVICE_SEND];
 	if (st == CDC_OK) {
 		out->device_send = f.v[CDC_DEVICE_SEND];
 		out->as_string = f.quoted[CDC_DEVICE_SEND];
