@@ -5,11 +5,13 @@
 set -euo pipefail
 root=$1
 plugin=$2
+# shellcheck source=../lib/free_port.sh
+. "$root/tests/lib/free_port.sh"
 dir=$(mktemp -d /tmp/iotntp-options.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 chmod 0755 "$dir"
 install -m 0755 "$plugin" "$dir/mosquitto_iotntp.so"
-port=$((20000 + RANDOM % 20000))
+port=$(free_port tcp)
 
 # Starts a broker with the given plugin_opt lines; it must exit (never run) and log EXPECT.
 expect_refusal() {

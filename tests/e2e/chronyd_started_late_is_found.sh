@@ -4,20 +4,16 @@
 # soon as it appears; a LAN client then gets the platform's time.
 #   chronyd_started_late_is_found.sh REPO_ROOT PLUGIN_SO
 set -euo pipefail
-CHAIN_ROOT=$1
-CHAIN_PLUGIN=$2
 # shellcheck source=../lib/chain.sh
-. "$CHAIN_ROOT/tests/lib/chain.sh"
-# shellcheck source=../lib/figures.sh
-. "$CHAIN_ROOT/tests/lib/figures.sh"
+. "$1/tests/lib/chain.sh"
+chain_test_args "$@"
 
 TOLERANCE_MS=5
 POLL_S=5
-CHAIN_GATEWAY_EDITS=("plugin_opt_poll_interval 8" "plugin_opt_poll_interval $POLL_S")
+chain_poll_every "$POLL_S"
 
 chain_setup
-chain_start_platform "$(chain_random_offset)"
-chain_log "platform clock offset $CHAIN_PLATFORM_OFFSET s"
+chain_start_platform_random
 chain_start_gateway
 
 chain_wait 90 chain_status_synced || chain_die "plugin status never said synced: $(chain_status)"

@@ -7,6 +7,8 @@
 #   deb_package_installs.sh REPO_ROOT
 set -euo pipefail
 root=$1
+# shellcheck source=../lib/free_port.sh
+. "$root/tests/lib/free_port.sh"
 skip=77
 
 [ "$(id -u)" -eq 0 ] || {
@@ -90,15 +92,7 @@ echo "iotntp-config: --help and a fragment naming $plugin"
 
 # --- Its plugin loads --------------------------------------------------------------------------
 
-port=
-for _ in $(seq 1 50); do
-	p=$((20000 + RANDOM % 20000))
-	if ! ss -Hltn "sport = :$p" | grep -q .; then
-		port=$p
-		break
-	fi
-done
-[ -n "$port" ] || fail "no free port"
+port=$(free_port tcp) || fail "no free port"
 cat >"$dir/broker.conf" <<EOF
 listener $port 127.0.0.1
 allow_anonymous true

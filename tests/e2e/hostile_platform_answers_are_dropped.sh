@@ -5,22 +5,17 @@
 # on chronyd's socket counts them), and a LAN client still gets the platform's time.
 #   hostile_platform_answers_are_dropped.sh REPO_ROOT PLUGIN_SO
 set -euo pipefail
-CHAIN_ROOT=$1
-CHAIN_PLUGIN=$2
 # shellcheck source=../lib/chain.sh
-. "$CHAIN_ROOT/tests/lib/chain.sh"
-# shellcheck source=../lib/figures.sh
-. "$CHAIN_ROOT/tests/lib/figures.sh"
+. "$1/tests/lib/chain.sh"
+chain_test_args "$@"
 
 TOLERANCE_MS=5
 POLL_S=5
-CHAIN_GATEWAY_EDITS=("plugin_opt_poll_interval 8" "plugin_opt_poll_interval $POLL_S")
-CHAIN_TAP=1
-CHAIN_TAP_BIN=${CHAIN_TAP_BIN:-$CHAIN_ROOT/build/tests/tools/sock_tap}
+chain_poll_every "$POLL_S"
+chain_use_tap
 
 chain_setup
-chain_start_platform "$(chain_random_offset)"
-chain_log "platform clock offset $CHAIN_PLATFORM_OFFSET s"
+chain_start_platform_random
 chain_start_chronyd
 chain_start_tap
 chain_start_gateway

@@ -10,6 +10,8 @@ plugin=$2
 tool=$3
 # shellcheck source=../lib/figures.sh
 . "$root/tests/lib/figures.sh"
+# shellcheck source=../lib/free_port.sh
+. "$root/tests/lib/free_port.sh"
 
 [ "$(id -u)" -eq 0 ] || {
 	echo "FAIL: needs root (a broker that drops to user mosquitto, chronyd)"
@@ -35,17 +37,6 @@ fail() {
 	exit 1
 }
 
-free_port() {
-	local proto=$1 port
-	for _ in $(seq 1 50); do
-		port=$((20000 + RANDOM % 20000))
-		if ! ss -Hln "--$proto" "sport = :$port" | grep -q .; then
-			echo "$port"
-			return 0
-		fi
-	done
-	fail "no free $proto port"
-}
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
 	-subj /CN=iotntp-test-ca -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
@@ -150,7 +141,7 @@ echo "bad input: $bad_inputs refusals, each exit 2 with nothing written"
 mkdir -m 0755 "$dir/mosquitto.d"
 frag=$dir/mosquitto.d/iotntp.conf
 broker_port=$(free_port tcp)
-dead_port=$(free_port tcp)
+dead_port=$(free_port tcp "$broker_port")
 "$tool" mosquitto --product-key a1B2c3D4e5F --device-name gw-01 --secret-file "$dir/good.secret" \
 	--host 127.0.0.1 --port "$dead_port" --ca-file "$dir/ca.pem" \
 	--plugin "$dir/mosquitto_iotntp.so" --refclock-socket "$dir/chrony.sock" \

@@ -4,19 +4,15 @@
 # platform's time, chronyd serving it, and a LAN NTP client that must see the platform's offset.
 #   lan_client_gets_platform_time.sh REPO_ROOT PLUGIN_SO
 set -euo pipefail
-CHAIN_ROOT=$1
-CHAIN_PLUGIN=$2
 # shellcheck source=../lib/chain.sh
-. "$CHAIN_ROOT/tests/lib/chain.sh"
-# shellcheck source=../lib/figures.sh
-. "$CHAIN_ROOT/tests/lib/figures.sh"
+. "$1/tests/lib/chain.sh"
+chain_test_args "$@"
 
 TOLERANCE_MS=5
 
 chain_setup
-offset=$(chain_random_offset)
-chain_log "platform clock offset ${offset} s"
-chain_start_platform "$offset"
+chain_start_platform_random
+offset=$CHAIN_PLATFORM_OFFSET
 chain_start_chronyd
 chain_start_gateway
 

@@ -9,12 +9,9 @@
 #       not see it), while unanswered and QoS 1 requests are routed as any message.
 #   lan_device_gets_time_from_gateway.sh REPO_ROOT PLUGIN_SO
 set -euo pipefail
-CHAIN_ROOT=$1
-CHAIN_PLUGIN=$2
 # shellcheck source=../lib/chain.sh
-. "$CHAIN_ROOT/tests/lib/chain.sh"
-# shellcheck source=../lib/figures.sh
-. "$CHAIN_ROOT/tests/lib/figures.sh"
+. "$1/tests/lib/chain.sh"
+chain_test_args "$@"
 
 TOLERANCE_MS=50
 FLOOD=50
@@ -30,7 +27,7 @@ grep -q '^plugin_opt_serve_lan true$' "$CHAIN_ROOT/config/mosquitto/gateway.conf
 [ -n "$BURST" ] || chain_die "the shipped gateway.conf sets no plugin_opt_serve_burst"
 
 # A poll every 4 s rather than 16: the status, which carries the lan counters, follows sooner.
-CHAIN_GATEWAY_EDITS=("plugin_opt_poll_interval 8" "plugin_opt_poll_interval 5")
+chain_poll_every 5
 
 # Whether the kernel says its clock is synchronised (adjtimex(2), x86_64, read only): the gateway
 # then answers from the system clock before it has the platform's time, rightly.

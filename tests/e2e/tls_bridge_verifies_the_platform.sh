@@ -18,10 +18,9 @@
 # a few ms away the failure is seen on a later read, which disconnects the bridge cleanly.
 #   tls_bridge_verifies_the_platform.sh REPO_ROOT PLUGIN_SO
 set -euo pipefail
-CHAIN_ROOT=$1
-CHAIN_PLUGIN=$2
 # shellcheck source=../lib/chain.sh
-. "$CHAIN_ROOT/tests/lib/chain.sh"
+. "$1/tests/lib/chain.sh"
+chain_test_args "$@"
 
 TOLERANCE_MS=5
 # How long the bridge gets with the wrong CA; with restart_timeout 2 30 it retries within it.
@@ -82,9 +81,7 @@ bridge_insecure false
 bridge_tls_version tlsv1.2")
 }
 
-offset=$(chain_random_offset)
-chain_log "platform clock offset ${offset} s"
-chain_start_platform "$offset"
+chain_start_platform_random
 chain_start_chronyd
 
 # --- The wrong CA: nothing is taken from a platform the bridge cannot verify --------------------

@@ -11,7 +11,8 @@
 # must match or the chain refuses to start.
 #
 # Source it, set CHAIN_ROOT (the repository) and CHAIN_PLUGIN (the built .so), then call
-# chain_setup and the chain_start_* functions. chain_stop runs on exit, pass or fail.
+# chain_setup and the chain_start_* functions. chain_stop runs on exit, pass or fail. An
+# end-to-end test sets both from its arguments with chain_test_args.
 
 CHAIN_PK=${CHAIN_PK:-a1TestProduct}
 CHAIN_DN=${CHAIN_DN:-gateway-01}
@@ -22,6 +23,27 @@ CHAIN_GATEWAY_EDITS=()
 CHAIN_PLATFORM_EDITS=()
 CHAIN_GATEWAY_WRAPPER=()
 
+# An end-to-end test's arguments, as ctest passes them: REPO_ROOT PLUGIN_SO. Also sources
+# figures.sh, with which tests record what they counted.
+chain_test_args() {
+	[ $# -ge 2 ] || chain_die "usage: $0 REPO_ROOT PLUGIN_SO"
+	CHAIN_ROOT=$1
+	CHAIN_PLUGIN=$2
+	# shellcheck source=figures.sh
+	. "$CHAIN_ROOT/tests/lib/figures.sh"
+}
+
+# The gateway polls every N s instead of the shipped 8: statuses and samples come sooner.
+chain_poll_every() {
+	CHAIN_GATEWAY_EDITS+=("plugin_opt_poll_interval 8" "plugin_opt_poll_interval $1")
+}
+
+# Puts sock_tap (see chain_start_tap) between the gateway and chronyd.
+chain_use_tap() {
+	CHAIN_TAP=1
+	CHAIN_TAP_BIN=${CHAIN_TAP_BIN:-$CHAIN_ROOT/build/tests/tools/sock_tap}
+}
+
 chain_log() {
 	printf '%s %s\n' "$(date +%T)" "$*" >&2
 }
@@ -31,17 +53,12 @@ chain_die() {
 	exit 1
 }
 
-# A free loopback port for tcp or udp, from a range no system service uses.
+# shellcheck source=free_port.sh
+. "$(dirname "${BASH_SOURCE[0]}")/free_port.sh"
+
+# A free loopback port for tcp or udp, none of the ports given after PROTO (free_port.sh).
 chain_free_port() {
-	local proto=$1 port tries
-	for tries in $(seq 1 50); do
-		port=$((20000 + RANDOM % 20000))
-		if ! ss -Hln "--$proto" "sport = :$port" | grep -q .; then
-			echo "$port"
-			return 0
-		fi
-	done
-	chain_die "no free $proto port after $tries tries"
+	free_port "$@" || chain_die "no free $1 port"
 }
 
 # Copies SRC to DST replacing each FROM with TO (pairs of arguments); every FROM must occur.
@@ -140,9 +157,9 @@ chain_setup() {
 	install -m 0755 "$CHAIN_PLUGIN" "$CHAIN_DIR/mosquitto_iotntp.so"
 	CHAIN_SOCK=$CHAIN_DIR/chrony.iotntp.sock
 	CHAIN_PLATFORM_PORT=$(chain_free_port tcp)
-	CHAIN_GATEWAY_PORT=$(chain_free_port tcp)
+	CHAIN_GATEWAY_PORT=$(chain_free_port tcp "$CHAIN_PLATFORM_PORT")
 	CHAIN_NTP_PORT=$(chain_free_port udp)
-	CHAIN_CMD_PORT=$(chain_free_port udp)
+	CHAIN_CMD_PORT=$(chain_free_port udp "$CHAIN_NTP_PORT")
 	trap chain_stop EXIT
 	trap 'exit 130' INT TERM
 }
@@ -154,6 +171,15 @@ chain_random_offset() {
 	printf '%s%d.%03d' "$sign" $((1 + RANDOM % 5)) $((RANDOM % 1000))
 }
 
+# Starts the emulated platform at a random offset (chain_random_offset), which it logs.
+chain_start_platform_random() {
+	local offset
+	offset=$(chain_random_offset)
+	chain_log "platform clock offset $offset s"
+	chain_start_platform "$offset"
+}
+
+# Starts the emulated platform with its clock OFFSET s from this machine's.
 chain_start_platform() {
 	CHAIN_PLATFORM_OFFSET=$1
 	chain_render "$CHAIN_ROOT/config/mosquitto/platform-emulator.conf" "$CHAIN_DIR/platform.conf" \
