@@ -622,11 +622,11 @@ static void encoded_integers_match_printf(void)
 		CU_ASSERT_EQUAL(n, (int)strlen(want));
 		CU_ASSERT_STRING_EQUAL(buf, want);
 
-		n = cdc_encode_response(buf, sizeof(buf), &req, x, -x / 3);
+		n = cdc_encode_response(buf, sizeof(buf), &req, x, -(x / 3));
 		snprintf(want, sizeof(want),
 		         "{\"deviceSendTime\":%s%" PRId64 "%s,\"serverRecvTime\":\"%" PRId64
 		         "\",\"serverSendTime\":\"%" PRId64 "\"}",
-		         req.as_string ? "\"" : "", x, req.as_string ? "\"" : "", x, -x / 3);
+		         req.as_string ? "\"" : "", x, req.as_string ? "\"" : "", x, -(x / 3));
 		CU_ASSERT_EQUAL(n, (int)strlen(want));
 		CU_ASSERT_STRING_EQUAL(buf, want);
 	}
