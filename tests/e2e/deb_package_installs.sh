@@ -9,6 +9,8 @@ set -euo pipefail
 root=$1
 # shellcheck source=../lib/free_port.sh
 . "$root/tests/lib/free_port.sh"
+# shellcheck source=../lib/wait_alive.sh
+. "$root/tests/lib/wait_alive.sh"
 skip=77
 
 [ "$(id -u)" -eq 0 ] || {
@@ -103,12 +105,7 @@ plugin_opt_authoritative true
 EOF
 mosquitto -c "$dir/broker.conf" >"$dir/broker.log" 2>&1 &
 broker=$!
-for _ in $(seq 1 100); do
-	grep -q "iotntp: serve role" "$dir/broker.log" && break
-	kill -0 "$broker" 2>/dev/null || fail "mosquitto exited: $(tail -5 "$dir/broker.log")"
-	sleep 0.1
-done
-grep -q "iotntp: serve role" "$dir/broker.log" ||
+wait_alive "$broker" 10 grep -q "iotntp: serve role" "$dir/broker.log" ||
 	fail "no 'iotntp: serve role' line: $(tail -5 "$dir/broker.log")"
 echo "plugin: $(grep -m1 'iotntp: serve role' "$dir/broker.log" | sed 's/^[0-9]*: //')"
 kill "$broker"

@@ -12,6 +12,8 @@ tool=$3
 . "$root/tests/lib/figures.sh"
 # shellcheck source=../lib/free_port.sh
 . "$root/tests/lib/free_port.sh"
+# shellcheck source=../lib/wait_alive.sh
+. "$root/tests/lib/wait_alive.sh"
 
 [ "$(id -u)" -eq 0 ] || {
 	echo "FAIL: needs root (a broker that drops to user mosquitto, chronyd)"
@@ -182,12 +184,7 @@ EOF
 mosquitto -c "$dir/mosquitto.conf" >"$dir/broker.log" 2>&1 &
 broker=$!
 pids+=("$broker")
-for _ in $(seq 1 100); do
-	grep -q "mosquitto version .* running" "$dir/broker.log" && break
-	kill -0 "$broker" 2>/dev/null || fail "mosquitto exited: $(tail -5 "$dir/broker.log")"
-	sleep 0.1
-done
-grep -q "mosquitto version .* running" "$dir/broker.log" ||
+wait_alive "$broker" 10 grep -q "mosquitto version .* running" "$dir/broker.log" ||
 	fail "mosquitto did not start: $(tail -5 "$dir/broker.log")"
 grep -q "iotntp: sync role: /ext/ntp/a1B2c3D4e5F/gw-01/request via bridge client 'iotntp-bridge'" \
 	"$dir/broker.log" || fail "the plugin did not start in the sync role: $(cat "$dir/broker.log")"
@@ -217,12 +214,8 @@ grep -q "^refclock SOCK $dir/chrony.sock refid IOT " <<<"$parsed" ||
 chronyd -x -d -f "$dir/chrony.conf" >"$dir/chronyd.log" 2>&1 &
 chronyd_pid=$!
 pids+=("$chronyd_pid")
-for _ in $(seq 1 100); do
-	[ -S "$dir/chrony.sock" ] && break
-	kill -0 "$chronyd_pid" 2>/dev/null || fail "chronyd exited: $(tail -5 "$dir/chronyd.log")"
-	sleep 0.1
-done
-[ -S "$dir/chrony.sock" ] || fail "chronyd made no refclock socket: $(tail -5 "$dir/chronyd.log")"
+wait_alive "$chronyd_pid" 10 test -S "$dir/chrony.sock" ||
+	fail "chronyd made no refclock socket: $(tail -5 "$dir/chronyd.log")"
 kill "$chronyd_pid"
 wait "$chronyd_pid" 2>/dev/null || true
 echo "chronyd: started with the fragment and bound $dir/chrony.sock"
