@@ -9,17 +9,16 @@
 #include "codec.h"
 #include "exchange.h"
 #include "rate_limit.h"
+#include "route.h"
 
 struct bsv_role {
-	mosquitto_plugin_id_t *id;
 	const struct bsy_role *sync;
 	bool authoritative;
-	char bridge_client_id[OPT_MAX_CLIENT + 1];
 	struct rtl_limiter *per_client;
 	struct rtl_limiter *total;
 	struct srv_stats stats;
 	bool answering; /* for logging changes only */
-	bool registered;
+	bool started;   /* for the closing log line */
 };
 
 /* The time to answer with, at CLOCK_MONOTONIC_RAW raw; false while the gateway does not know
@@ -46,49 +45,24 @@ static bool answer_time(struct bsv_role *r, int64_t raw, struct timespec *out)
 	return ok;
 }
 
-static int deny_forged_answer(struct bsv_role *r, const struct mosquitto_evt_message *m)
+bool bsv_answer(struct bsv_role *r, const struct mosquitto_evt_message *m)
 {
-	const char *client = mosquitto_client_id(m->client);
-
-	/* The gateway's own answers come from the bridge; nobody else may publish one, or a
-	 * LAN device could be handed a forged time. */
-	if (client != NULL && r->bridge_client_id[0] != '\0' &&
-	    strcmp(client, r->bridge_client_id) == 0)
-		return MOSQ_ERR_SUCCESS;
-	r->stats.forged_answer++;
-	return MOSQ_ERR_ACL_DENIED;
-}
-
-static int on_message(int event, void *event_data, void *userdata)
-{
-	struct mosquitto_evt_message *m = event_data;
-	struct bsv_role *r = userdata;
-	char topic[SRV_TOPIC_SIZE];
+	char topic[RTE_TOPIC_SIZE];
 	char answer[CDC_BUF_SIZE];
 	struct timespec recv, send;
 	enum cdc_status why;
 
-	(void)event;
-	/* Every message passes here: other topics fail on the first bytes of the prefix. */
-	if (m->topic == NULL || strncmp(m->topic, "/ext/ntp/", 9) != 0)
-		return MOSQ_ERR_SUCCESS;
-	if (!srv_response_topic(m->topic, topic, sizeof(topic))) {
-		/* Only a gateway guards its LAN devices; the authoritative emulator stands for the
-		 * platform and leaves its topics to the tests that play a broken one. */
-		if (!r->authoritative && srv_is_response_topic(m->topic))
-			return deny_forged_answer(r, m);
-		return MOSQ_ERR_SUCCESS;
-	}
-
+	if (!rte_response_topic(m->topic, topic, sizeof(topic)))
+		return false;
 	int64_t raw = bck_raw_ns();
 	if (!answer_time(r, raw, &recv)) {
 		r->stats.unsynced++;
-		return MOSQ_ERR_SUCCESS;
+		return false;
 	}
 	if (!rtl_allow(r->per_client, mosquitto_client_id(m->client), raw) ||
 	    !rtl_allow(r->total, "", raw)) {
 		r->stats.rate_limited++;
-		return MOSQ_ERR_SUCCESS;
+		return false;
 	}
 	/* The send time follows from the receive time on the raw oscillator: the clock is asked
 	 * once per request, and both times come from the same reading of it. */
@@ -102,51 +76,39 @@ static int on_message(int event, void *event_data, void *userdata)
 			    "iotntp: dropped a request on %s: %s (further ones are "
 			    "only counted)",
 			    m->topic, cdc_status_name(why));
-		return MOSQ_ERR_SUCCESS;
+		return false;
 	}
 	if (mosquitto_broker_publish_copy(NULL, topic, n, answer, 0, false, NULL) !=
 	    MOSQ_ERR_SUCCESS)
-		return MOSQ_ERR_SUCCESS;
+		return false;
 	r->stats.answered++;
-	/*
-	 * An answered request has reached its time service and goes no further, as on the
-	 * platform: no bridge carries it upstream for a second answer, no other client sees the
-	 * device's traffic, and the broker skips routing it, which was most of what answering cost
-	 * beyond a plain message. Denying is the only way a plugin can stop a message; it is silent
-	 * for QoS 0, the protocol's only QoS. A QoS 1 or 2 request is routed as before, so its
-	 * publisher is not told "not authorized"; so is any request left unanswered above.
-	 */
-	return m->qos == 0 ? MOSQ_ERR_ACL_DENIED : MOSQ_ERR_SUCCESS;
+	return true;
 }
 
-struct bsv_role *bsv_start(mosquitto_plugin_id_t *id, const struct opt_config *cfg,
-                           const struct bsy_role *sync)
+void bsv_count_forged(struct bsv_role *r)
+{
+	r->stats.forged_answer++;
+}
+
+struct bsv_role *bsv_start(const struct opt_config *cfg, const struct bsy_role *sync)
 {
 	struct bsv_role *r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		goto nomem;
-	r->id = id;
 	r->sync = sync;
 	r->authoritative = cfg->authoritative;
-	memcpy(r->bridge_client_id, cfg->bridge_client_id, sizeof(r->bridge_client_id));
 	r->answering = true;
 	r->per_client = rtl_create(cfg->serve_rate, cfg->serve_burst, cfg->serve_max_clients);
 	r->total = rtl_create(cfg->serve_total_rate, cfg->serve_total_rate, 1);
 	if (r->per_client == NULL || r->total == NULL)
 		goto nomem;
-	if (mosquitto_callback_register(id, MOSQ_EVT_MESSAGE, on_message, NULL, r) !=
-	    MOSQ_ERR_SUCCESS) {
-		mosquitto_log_printf(MOSQ_LOG_ERR, "iotntp: cannot register the message callback");
-		bsv_stop(r);
-		return NULL;
-	}
-	r->registered = true;
 	mosquitto_log_printf(MOSQ_LOG_NOTICE,
-	                     "iotntp: serve role: answering /ext/ntp/+/+/request %s, %u/s per "
-	                     "client",
+	                     "iotntp: serve role: answering %s %s, %u/s per client",
+	                     RTE_DEVICE_REQUESTS,
 	                     cfg->authoritative ? "from this clock (authoritative)"
 	                                        : "while the gateway knows the time",
 	                     cfg->serve_rate);
+	r->started = true;
 	return r;
 
 nomem:
@@ -164,8 +126,7 @@ void bsv_stop(struct bsv_role *r)
 {
 	if (r == NULL)
 		return;
-	if (r->registered) {
-		mosquitto_callback_unregister(r->id, MOSQ_EVT_MESSAGE, on_message, NULL);
+	if (r->started) {
 		mosquitto_log_printf(
 		    MOSQ_LOG_NOTICE,
 		    "iotntp: serve role stopped: %llu answered, %llu rate-limited, "

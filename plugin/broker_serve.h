@@ -8,6 +8,7 @@
 #define IOTNTP_BROKER_SERVE_H
 
 #include <mosquitto_broker.h>
+#include <stdbool.h>
 
 #include "broker_sync.h"
 #include "options.h"
@@ -15,15 +16,21 @@
 
 struct bsv_role;
 
-/* Starts the role and registers its callback; sync is the gateway's sync role, or NULL when
- * serving alone. Returns NULL (after logging why) on failure. */
-struct bsv_role *bsv_start(mosquitto_plugin_id_t *id, const struct opt_config *cfg,
-                           const struct bsy_role *sync);
+/* Starts the role; sync is the gateway's sync role, or NULL when serving alone. Returns NULL
+ * (after logging why) on failure. */
+struct bsv_role *bsv_start(const struct opt_config *cfg, const struct bsy_role *sync);
+
+/* Answers a device's request (handed over by broker_route.c); false if it was not answered:
+ * the gateway does not know the time, the client is over its rate, or the request is bad. */
+bool bsv_answer(struct bsv_role *r, const struct mosquitto_evt_message *m);
+
+/* Counts a client's answer on a device's response topic, which was denied. */
+void bsv_count_forged(struct bsv_role *r);
 
 /* What the role has done so far. */
 const struct srv_stats *bsv_stats(const struct bsv_role *r);
 
-/* Unregisters the callback and frees the role. */
+/* Frees the role. */
 void bsv_stop(struct bsv_role *r);
 
 #endif

@@ -20,8 +20,8 @@ struct bsy_role {
 	struct xch_sample last_sample;
 	bool have_sample;
 	const struct srv_stats *serve_stats;
+	const struct rte_stats *route_stats;
 	bool registered_tick;
-	bool registered_message;
 };
 
 static void log_refclock(struct bsy_role *r, enum rcs_state st)
@@ -49,6 +49,7 @@ static void publish_status(struct bsy_role *r)
 	    .refclock_connected = rcs_connected(r->refclock),
 	    .samples_to_chrony = rcs_sent(r->refclock),
 	    .serve = r->serve_stats,
+	    .route = r->route_stats,
 	};
 	int n = sts_format(buf, sizeof(buf), &v);
 	if (n > 0)
@@ -116,42 +117,20 @@ static int on_tick(int event, void *event_data, void *userdata)
 	return MOSQ_ERR_SUCCESS;
 }
 
-static int on_message(int event, void *event_data, void *userdata)
+void bsy_take_answer(struct bsy_role *r, const void *payload, size_t len)
 {
-	struct mosquitto_evt_message *m = event_data;
-	struct bsy_role *r = userdata;
-
-	(void)event;
-	/* Runs for every message the broker receives: other topics cost two string compares. */
-	bool response = strcmp(m->topic, r->cfg.response_topic) == 0;
-	if (!response && strcmp(m->topic, r->cfg.request_topic) != 0) {
-		/* Another device's answer is not ours to use: counted, and left to the serve
-		 * role (when on) to deny if a local client forged it. */
-		if (m->topic[0] == '/' && srv_is_response_topic(m->topic))
-			syn_count_verdict(r->engine, SYN_REJ_OTHER_DEVICE);
-		return MOSQ_ERR_SUCCESS;
-	}
-
 	int64_t mono = bck_mono_ns();
 	struct timespec real = bck_real();
 	int64_t raw = bck_raw_ns();
-	const char *client = mosquitto_client_id(m->client);
-	if (client == NULL || strcmp(client, r->cfg.bridge_client_id) != 0) {
-		/* A local client must not feed us answers, nor send requests whose answers could
-		 * be mistaken for ours: deny, so no subscriber and no bridge sees the message. */
-		if (response)
-			syn_count_verdict(r->engine, SYN_REJ_LOCAL_CLIENT);
-		return MOSQ_ERR_ACL_DENIED;
-	}
-	if (response) {
-		enum syn_verdict v =
-		    syn_response(r->engine, m->payload, m->payloadlen, mono, &real, raw);
-		if ((v == SYN_ACCEPTED || v == SYN_DISCARDED_RTT) &&
-		    r->cfg.exchange_topic[0] != '\0')
-			publish_exchange(r);
-	}
-	/* Never an error code here: for the bridge that would drop the whole uplink. */
-	return MOSQ_ERR_SUCCESS;
+
+	enum syn_verdict v = syn_response(r->engine, payload, len, mono, &real, raw);
+	if ((v == SYN_ACCEPTED || v == SYN_DISCARDED_RTT) && r->cfg.exchange_topic[0] != '\0')
+		publish_exchange(r);
+}
+
+void bsy_count(struct bsy_role *r, enum syn_verdict v)
+{
+	syn_count_verdict(r->engine, v);
 }
 
 static struct syn_config engine_config(const struct opt_config *cfg)
@@ -184,10 +163,6 @@ struct bsy_role *bsy_start(mosquitto_plugin_id_t *id, const struct opt_config *c
 	if (mosquitto_callback_register(id, MOSQ_EVT_TICK, on_tick, NULL, r) != MOSQ_ERR_SUCCESS)
 		goto noregister;
 	r->registered_tick = true;
-	if (mosquitto_callback_register(id, MOSQ_EVT_MESSAGE, on_message, NULL, r) !=
-	    MOSQ_ERR_SUCCESS)
-		goto noregister;
-	r->registered_message = true;
 
 	mosquitto_log_printf(
 	    MOSQ_LOG_NOTICE, "iotntp: sync role: %s via bridge client '%s', poll %u s, burst %u",
@@ -216,17 +191,17 @@ bool bsy_platform_time(const struct bsy_role *r, struct timespec *at_sample, int
 	return true;
 }
 
-void bsy_show_serve_stats(struct bsy_role *r, const struct srv_stats *stats)
+void bsy_show_stats(struct bsy_role *r, const struct srv_stats *serve,
+                    const struct rte_stats *route)
 {
-	r->serve_stats = stats;
+	r->serve_stats = serve;
+	r->route_stats = route;
 }
 
 void bsy_stop(struct bsy_role *r)
 {
 	if (r == NULL)
 		return;
-	if (r->registered_message)
-		mosquitto_callback_unregister(r->id, MOSQ_EVT_MESSAGE, on_message, NULL);
 	if (r->registered_tick)
 		mosquitto_callback_unregister(r->id, MOSQ_EVT_TICK, on_tick, NULL);
 	rcs_destroy(r->refclock);

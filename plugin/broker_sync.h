@@ -1,6 +1,6 @@
 /*
- * broker_sync: the sync role wired to the broker: ticks send the bursts, messages from the
- * bridge carry the answers, samples go to chrony and the status topic.
+ * broker_sync: the sync role wired to the broker: ticks send the bursts, the platform's
+ * answers (handed over by broker_route.c) make samples, which go to chrony and the status.
  */
 #ifndef IOTNTP_BROKER_SYNC_H
 #define IOTNTP_BROKER_SYNC_H
@@ -11,20 +11,30 @@
 #include <time.h>
 
 #include "options.h"
+#include "route.h"
 #include "serve.h"
+#include "sync.h"
 
 struct bsy_role;
 
-/* Starts the role and registers its callbacks; returns NULL (after logging why) on failure. */
+/* Starts the role and registers its tick; returns NULL (after logging why) on failure. */
 struct bsy_role *bsy_start(mosquitto_plugin_id_t *id, const struct opt_config *cfg);
 
 /* While synced: the platform's time at the last sample and CLOCK_MONOTONIC_RAW then. */
 bool bsy_platform_time(const struct bsy_role *r, struct timespec *at_sample, int64_t *raw_ns);
 
-/* Includes the serve role's counters in the status message from now on. */
-void bsy_show_serve_stats(struct bsy_role *r, const struct srv_stats *stats);
+/* Takes a message that came through the bridge on the response topic. */
+void bsy_take_answer(struct bsy_role *r, const void *payload, size_t len);
 
-/* Unregisters the callbacks and frees the role. */
+/* Counts an answer dropped before it reached the engine. */
+void bsy_count(struct bsy_role *r, enum syn_verdict v);
+
+/* Includes the serve role's (NULL: none) and the router's counters in the status from now
+ * on. */
+void bsy_show_stats(struct bsy_role *r, const struct srv_stats *serve,
+                    const struct rte_stats *route);
+
+/* Unregisters the tick and frees the role. */
 void bsy_stop(struct bsy_role *r);
 
 #endif

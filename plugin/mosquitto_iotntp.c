@@ -1,14 +1,16 @@
 /*
  * mosquitto_iotntp: the plugin's three entry points, and nothing else.
  *
- * Options are read once here; the role chosen by them does the work (broker_sync.c or
- * broker_serve.c). Everything else in the plugin is pure logic with no broker dependency.
+ * Options are read once here; the roles chosen by them do the work (broker_sync.c,
+ * broker_serve.c), and broker_route.c hands each message to the role concerned. Everything
+ * else in the plugin is pure logic with no broker dependency.
  */
 #include <mosquitto.h>
 #include <mosquitto_broker.h>
 #include <mosquitto_plugin.h>
 #include <stdlib.h>
 
+#include "broker_route.h"
 #include "broker_serve.h"
 #include "broker_sync.h"
 #include "options.h"
@@ -18,6 +20,7 @@
 struct ipl_plugin {
 	struct bsy_role *sync;
 	struct bsv_role *serve;
+	struct brt_router *router;
 };
 
 IOTNTP_EXPORT int mosquitto_plugin_version(int supported_version_count,
@@ -57,23 +60,25 @@ IOTNTP_EXPORT int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void 
 		p->sync = bsy_start(identifier, &cfg);
 		if (p->sync == NULL)
 			goto out;
-		if (cfg.serve_lan) {
-			p->serve = bsv_start(identifier, &cfg, p->sync);
-			if (p->serve == NULL)
-				goto out;
-			bsy_show_serve_stats(p->sync, bsv_stats(p->serve));
-		}
-	} else {
-		p->serve = bsv_start(identifier, &cfg, NULL);
+	}
+	if (cfg.role == OPT_ROLE_SERVE || cfg.serve_lan) {
+		p->serve = bsv_start(&cfg, p->sync);
 		if (p->serve == NULL)
 			goto out;
 	}
+	p->router = brt_start(identifier, &cfg, p->sync, p->serve);
+	if (p->router == NULL)
+		goto out;
+	if (p->sync != NULL)
+		bsy_show_stats(p->sync, p->serve != NULL ? bsv_stats(p->serve) : NULL,
+		               brt_stats(p->router));
 
 	*userdata = p;
 	p = NULL;
 	rc = MOSQ_ERR_SUCCESS;
 out:
 	if (p != NULL) {
+		brt_stop(p->router);
 		bsv_stop(p->serve);
 		bsy_stop(p->sync);
 	}
@@ -91,7 +96,9 @@ IOTNTP_EXPORT int mosquitto_plugin_cleanup(void *userdata, struct mosquitto_opt 
 	(void)option_count;
 	if (p == NULL)
 		return MOSQ_ERR_SUCCESS;
-	/* The serve role reads the sync role's time: it goes first. */
+	/* The router hands messages to both roles, and the serve role reads the sync role's
+	 * time: each goes before what it uses. */
+	brt_stop(p->router);
 	bsv_stop(p->serve);
 	bsy_stop(p->sync);
 	free(p);

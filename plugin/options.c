@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "route.h"
+
 enum opt_kind { OPT_TEXT, OPT_NAME, OPT_TOPIC, OPT_PATH, OPT_UINT, OPT_BOOL, OPT_ROLE };
 
 struct opt_spec {
@@ -189,12 +191,12 @@ static int check_sync_role(struct opt_config *cfg, char *err, size_t errlen)
 			return fail(err, errlen, "option %s is required in the sync role", s->key);
 	}
 	if (cfg->request_topic[0] == '\0' &&
-	    snprintf(cfg->request_topic, sizeof(cfg->request_topic), "/ext/ntp/%s/%s/request",
-	             cfg->product_key, cfg->device_name) >= (int)sizeof(cfg->request_topic))
+	    rte_device_topic(cfg->request_topic, sizeof(cfg->request_topic), cfg->product_key,
+	                     cfg->device_name, RTE_REQUEST) < 0)
 		return fail(err, errlen, "option request_topic: default topic too long");
 	if (cfg->response_topic[0] == '\0' &&
-	    snprintf(cfg->response_topic, sizeof(cfg->response_topic), "/ext/ntp/%s/%s/response",
-	             cfg->product_key, cfg->device_name) >= (int)sizeof(cfg->response_topic))
+	    rte_device_topic(cfg->response_topic, sizeof(cfg->response_topic), cfg->product_key,
+	                     cfg->device_name, RTE_RESPONSE) < 0)
 		return fail(err, errlen, "option response_topic: default topic too long");
 	if (strcmp(cfg->request_topic, cfg->response_topic) == 0)
 		return fail(err, errlen, "options request_topic and response_topic must differ");

@@ -1,8 +1,8 @@
 /*
  * serve: the platform's side of the exchange, for the emulated platform.
  *
- * A request on /ext/ntp/{pk}/{dn}/request is answered on /ext/ntp/{pk}/{dn}/response with the
- * echoed deviceSendTime and the receive and send times in ms.
+ * A device's request is answered with the echoed deviceSendTime and the receive and send
+ * times in ms (route.c knows the topics).
  */
 #ifndef IOTNTP_SERVE_H
 #define IOTNTP_SERVE_H
@@ -13,9 +13,6 @@
 #include <time.h>
 
 #include "codec.h"
-
-/* Room for a response topic built from any request topic accepted. */
-#define SRV_TOPIC_SIZE 300
 
 /*
  * Which clock answers. A gateway answers only while it knows the time:
@@ -45,12 +42,6 @@ struct srv_stats {
 	unsigned long long unsynced;      /* not answered: the gateway does not know the time */
 	unsigned long long forged_answer; /* a local client published on a response topic */
 };
-
-/* Whether topic is a request topic; if so writes the matching response topic into out. */
-bool srv_response_topic(const char *topic, char *out, size_t size);
-
-/* Whether topic is some device's response topic, /ext/ntp/{pk}/{dn}/response. */
-bool srv_is_response_topic(const char *topic);
 
 /* Builds the answer to a request payload; returns its length, or -1 with *why set. */
 int srv_answer(const void *payload, size_t len, int64_t recv_ms, int64_t send_ms, char *out,

@@ -66,6 +66,8 @@ int sts_format(char *buf, size_t size, const struct sts_view *v)
 	}
 	put(&o, "},\"refclock_connected\":%s,\"samples_to_chrony\":%llu",
 	    v->refclock_connected ? "true" : "false", v->samples_to_chrony);
+	if (v->route != NULL)
+		put(&o, ",\"denied_own_topics\":%llu", v->route->own_topic);
 	if (v->serve != NULL)
 		put(&o,
 		    ",\"lan\":{\"answered\":%llu,\"bad_request\":%llu,\"rate_limited\":%llu,"

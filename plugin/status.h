@@ -3,7 +3,7 @@
  *
  *   {"synced":true,"offset_s":3.700012,"rtt_ms":0.41,"last_sample_utc":"2026-11-24T21:00:00.123Z",
  *    "sent":12,"answered":12,"timed_out":0,"rejected":0,"dropped_by":{...},
- *    "refclock_connected":true,"samples_to_chrony":3}
+ *    "refclock_connected":true,"samples_to_chrony":3,"denied_own_topics":0}
  */
 #ifndef IOTNTP_STATUS_H
 #define IOTNTP_STATUS_H
@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "route.h"
 #include "serve.h"
 #include "sync.h"
 
@@ -25,6 +26,7 @@ struct sts_view {
 	bool refclock_connected;
 	unsigned long long samples_to_chrony;
 	const struct srv_stats *serve; /* NULL unless the gateway also serves the LAN */
+	const struct rte_stats *route; /* NULL: not shown */
 };
 
 /* Writes the status JSON into buf; returns its length, or -1 if it does not fit. */

@@ -241,6 +241,7 @@ const char *syn_verdict_name(enum syn_verdict v)
 	    [SYN_REJ_OUT_OF_RANGE] = "out_of_range",
 	    [SYN_REJ_SLOW_SERVER] = "slow_server",
 	    [SYN_REJ_LOCAL_CLIENT] = "local_client",
+	    [SYN_REJ_IMPOSTOR] = "impostor",
 	    [SYN_REJ_OTHER_DEVICE] = "other_device",
 	    [SYN_DISCARDED_RTT] = "over_max_rtt",
 	};

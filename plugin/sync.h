@@ -58,6 +58,7 @@ enum syn_verdict {
 	SYN_REJ_OUT_OF_RANGE,
 	SYN_REJ_SLOW_SERVER,  /* platform processing longer than the response timeout */
 	SYN_REJ_LOCAL_CLIENT, /* published by a local client, not the bridge */
+	SYN_REJ_IMPOSTOR,     /* published by a client that took the bridge's client id */
 	SYN_REJ_OTHER_DEVICE, /* a response on another device's topic */
 	SYN_DISCARDED_RTT,    /* valid, but its round trip is over the maximum */
 	SYN_VERDICT_COUNT

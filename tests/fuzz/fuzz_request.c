@@ -1,6 +1,6 @@
 /*
  * fuzz_request: the serve role (the emulated platform). The input is a topic, a newline, and
- * a request payload: the topic goes through srv_response_topic, the payload through
+ * a request payload: the topic goes through rte_response_topic, the payload through
  * cdc_decode_request and srv_answer.
  *
  * Besides crashes, leaks and undefined behaviour, checked: a response topic is the request
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "route.h"
 #include "serve.h"
 
 #define CHECK(cond)                                                                                \
@@ -39,11 +40,11 @@ static bool ends_with(const char *s, const char *suffix)
 static void check_topic(const char *topic)
 {
 	size_t tlen = strlen(topic);
-	char *out = malloc(SRV_TOPIC_SIZE);
+	char *out = malloc(RTE_TOPIC_SIZE);
 
 	if (out == NULL)
 		return;
-	if (srv_response_topic(topic, out, SRV_TOPIC_SIZE)) {
+	if (rte_response_topic(topic, out, RTE_TOPIC_SIZE)) {
 		CHECK(strncmp(topic, "/ext/ntp/", 9) == 0 && ends_with(topic, "/request"));
 		CHECK(strlen(out) == tlen + 1);
 		CHECK(ends_with(out, "/response"));
@@ -56,7 +57,7 @@ static void check_topic(const char *topic)
 		out = malloc(size);
 		if (out == NULL)
 			return;
-		bool ok = srv_response_topic(topic, out, size);
+		bool ok = rte_response_topic(topic, out, size);
 		if (ok)
 			CHECK(size == tlen + 2 && strlen(out) == tlen + 1);
 		free(out);

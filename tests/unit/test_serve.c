@@ -11,91 +11,6 @@
 
 #define T0 INT64_C(1795554000000) /* 2026-11-24T21:00:00Z in ms */
 
-static void request_topic_maps_to_response_topic(void)
-{
-	char out[SRV_TOPIC_SIZE];
-
-	CU_ASSERT_TRUE_FATAL(srv_response_topic("/ext/ntp/pk/dn/request", out, sizeof(out)));
-	CU_ASSERT_STRING_EQUAL(out, "/ext/ntp/pk/dn/response");
-	CU_ASSERT_TRUE_FATAL(
-	    srv_response_topic("/ext/ntp/a1B2c3D4e5F/gateway-01/request", out, sizeof(out)));
-	CU_ASSERT_STRING_EQUAL(out, "/ext/ntp/a1B2c3D4e5F/gateway-01/response");
-	/* One-character levels are levels. */
-	CU_ASSERT_TRUE_FATAL(srv_response_topic("/ext/ntp/p/d/request", out, sizeof(out)));
-	CU_ASSERT_STRING_EQUAL(out, "/ext/ntp/p/d/response");
-}
-
-static void other_topics_are_not_requests(void)
-{
-	const char *bad[] = {
-	    "",
-	    "/",
-	    "/ext/ntp/",
-	    "/ext/ntp/request",
-	    "/ext/ntp//request",
-	    /* Wrong prefix. */
-	    "ext/ntp/pk/dn/request",
-	    "/ext/ntpx/pk/dn/request",
-	    "/ext/NTP/pk/dn/request",
-	    "/ext/rrpc/pk/dn/request",
-	    "//ext/ntp/pk/dn/request",
-	    "x/ext/ntp/pk/dn/request",
-	    /* Missing levels. */
-	    "/ext/ntp/pk/request",
-	    "/ext/ntp/pkdn/request",
-	    /* Extra levels. */
-	    "/ext/ntp/pk/dn/x/request",
-	    "/ext/ntp/pk/dn/request/request",
-	    "/ext/ntp/a/b/c/d/request",
-	    /* Empty product key or device name. */
-	    "/ext/ntp//dn/request",
-	    "/ext/ntp/pk//request",
-	    "/ext/ntp///request",
-	    /* Not the request. */
-	    "/ext/ntp/pk/dn/response",
-	    "/ext/ntp/pk/dn/requests",
-	    "/ext/ntp/pk/dn/xrequest",
-	    "/ext/ntp/pk/dn/request/",
-	    "/ext/ntp/pk/dn/Request",
-	};
-	char out[SRV_TOPIC_SIZE];
-
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		bool accepted = srv_response_topic(bad[i], out, sizeof(out));
-		if (accepted)
-			fprintf(stderr, "\n  accepted as a request topic: \"%s\"\n", bad[i]);
-		CU_ASSERT_FALSE(accepted);
-	}
-}
-
-static void response_topic_that_does_not_fit_is_refused(void)
-{
-	const char *topic = "/ext/ntp/pk/dn/request";
-	const size_t need = strlen("/ext/ntp/pk/dn/response") + 1;
-	char out[SRV_TOPIC_SIZE];
-
-	CU_ASSERT_FALSE(srv_response_topic(topic, out, need - 1));
-	CU_ASSERT_TRUE(srv_response_topic(topic, out, need));
-	CU_ASSERT_STRING_EQUAL(out, "/ext/ntp/pk/dn/response");
-}
-
-static void longest_names_fit_srv_topic_size(void)
-{
-	/* Product key and device name of up to 64 characters each, as options allows. */
-	char topic[SRV_TOPIC_SIZE], out[SRV_TOPIC_SIZE], name[65];
-
-	memset(name, 'n', 64);
-	name[64] = '\0';
-	strcpy(topic, "/ext/ntp/");
-	strcat(topic, name);
-	strcat(topic, "/");
-	strcat(topic, name);
-	strcat(topic, "/request");
-	CU_ASSERT_TRUE_FATAL(srv_response_topic(topic, out, sizeof(out)));
-	CU_ASSERT_EQUAL(strlen(out), strlen(topic) + 1);
-	CU_ASSERT_STRING_EQUAL(out + strlen(out) - 9, "/response");
-}
-
 static void answer_echoes_a_string_id_as_a_string(void)
 {
 	const char *req = "{\"deviceSendTime\":\"1795554000100\"}";
@@ -179,57 +94,6 @@ static void answer_that_does_not_fit_fails(void)
 	CU_ASSERT_FATAL(n > 0);
 	CU_ASSERT_EQUAL(srv_answer(req, strlen(req), T0, T0, out, (size_t)n, &why), -1);
 	CU_ASSERT_EQUAL(srv_answer(req, strlen(req), T0, T0, out, (size_t)n + 1, &why), n);
-}
-
-static void response_topics_are_recognised(void)
-{
-	CU_ASSERT_TRUE(srv_is_response_topic("/ext/ntp/pk/dn/response"));
-	CU_ASSERT_TRUE(srv_is_response_topic("/ext/ntp/a1B2c3D4e5F/gateway-01/response"));
-	CU_ASSERT_TRUE(srv_is_response_topic("/ext/ntp/p/d/response"));
-	CU_ASSERT_TRUE(srv_is_response_topic("/ext/ntp/lanpk/landev/response"));
-}
-
-static void other_topics_are_not_response_topics(void)
-{
-	const char *bad[] = {
-	    "",
-	    "/",
-	    "/ext/ntp/",
-	    "/ext/ntp/response",
-	    "/ext/ntp//response",
-	    "/ext/ntp///response",
-	    /* Requests. */
-	    "/ext/ntp/pk/dn/request",
-	    "/ext/ntp/lanpk/landev/request",
-	    /* Wrong prefix. */
-	    "ext/ntp/pk/dn/response",
-	    "/ext/ntpx/pk/dn/response",
-	    "/ext/NTP/pk/dn/response",
-	    "//ext/ntp/pk/dn/response",
-	    /* Missing levels. */
-	    "/ext/ntp/pk/response",
-	    "/ext/ntp/pkdn/response",
-	    /* Extra levels. */
-	    "/ext/ntp/pk/dn/x/response",
-	    "/ext/ntp/pk/dn/response/response",
-	    "/ext/ntp/a/b/c/d/response",
-	    /* Empty product key or device name. */
-	    "/ext/ntp//dn/response",
-	    "/ext/ntp/pk//response",
-	    /* Not the response. */
-	    "/ext/ntp/pk/dn/responses",
-	    "/ext/ntp/pk/dn/xresponse",
-	    "/ext/ntp/pk/dn/response/",
-	    "/ext/ntp/pk/dn/Response",
-	    "/ext/ntp/pk/dn/",
-	};
-
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		bool accepted = srv_is_response_topic(bad[i]);
-		if (accepted)
-			fprintf(stderr, "\n  accepted as a response topic: \"%s\"\n", bad[i]);
-		CU_ASSERT_FALSE(accepted);
-	}
 }
 
 static struct timespec ts(int64_t sec, long nsec)
@@ -349,18 +213,12 @@ static void without_a_known_time_there_is_no_answer(void)
 static int init_serve_tests(void)
 {
 	static CU_TestInfo tests[] = {
-	    RUNNER_TEST(request_topic_maps_to_response_topic),
-	    RUNNER_TEST(other_topics_are_not_requests),
-	    RUNNER_TEST(response_topic_that_does_not_fit_is_refused),
-	    RUNNER_TEST(longest_names_fit_srv_topic_size),
 	    RUNNER_TEST(answer_echoes_a_string_id_as_a_string),
 	    RUNNER_TEST(answer_echoes_a_number_id_as_a_number),
 	    RUNNER_TEST(answer_decodes_as_a_response_with_the_same_times),
 	    RUNNER_TEST(bad_requests_get_no_answer_and_a_reason),
 	    RUNNER_TEST(answer_reads_only_len_bytes),
 	    RUNNER_TEST(answer_that_does_not_fit_fails),
-	    RUNNER_TEST(response_topics_are_recognised),
-	    RUNNER_TEST(other_topics_are_not_response_topics),
 	    RUNNER_TEST(authoritative_answers_from_the_system_clock),
 	    RUNNER_TEST(plugin_synced_carries_the_platform_time_forward_on_the_raw_clock),
 	    RUNNER_TEST(plugin_synced_time_before_the_sample_normalises_nanoseconds),

@@ -237,19 +237,39 @@ static void status_without_lan_service_has_no_lan_member(void)
 	cJSON_Delete(root);
 }
 
+static void status_counts_publishes_denied_on_the_plugins_own_topics(void)
+{
+	char buf[STS_BUF_SIZE];
+	struct sts_view v = view_with_sample();
+	struct rte_stats route = {.own_topic = 7};
+
+	fill_counters();
+	CU_ASSERT_FATAL(sts_format(buf, sizeof(buf), &v) > 0);
+	CU_ASSERT_PTR_NULL(strstr(buf, "denied_own_topics"));
+	v.route = &route;
+	CU_ASSERT_FATAL(sts_format(buf, sizeof(buf), &v) > 0);
+	cJSON *root = parse(buf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_EQUAL(number(root, "denied_own_topics"), 7);
+	cJSON_Delete(root);
+}
+
 static void largest_values_with_lan_counters_still_fit_and_parse(void)
 {
 	char buf[STS_BUF_SIZE];
 	struct sts_view v = view_with_sample();
 	struct srv_stats lan;
+	struct rte_stats route;
 
 	memset(&counters, 0xff, sizeof(counters));
 	memset(&lan, 0xff, sizeof(lan));
+	memset(&route, 0xff, sizeof(route));
 	v.last_sample.offset_ns = INT64_MIN;
 	v.last_sample.rtt_ns = INT64_MAX;
 	v.last_sample.recv_real.tv_sec = 4102444799;
 	v.samples_to_chrony = ULLONG_MAX;
 	v.serve = &lan;
+	v.route = &route;
 	int n = sts_format(buf, sizeof(buf), &v);
 	CU_ASSERT_FATAL(n > 0 && n < STS_BUF_SIZE);
 	cJSON *root = parse(buf);
@@ -257,6 +277,7 @@ static void largest_values_with_lan_counters_still_fit_and_parse(void)
 	const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "lan");
 	CU_ASSERT_TRUE_FATAL(cJSON_IsObject(o));
 	CU_ASSERT_DOUBLE_EQUAL(number(o, "forged_answer"), 18446744073709551615.0, 1e4);
+	CU_ASSERT_DOUBLE_EQUAL(number(root, "denied_own_topics"), 18446744073709551615.0, 1e4);
 	cJSON_Delete(root);
 }
 
@@ -313,6 +334,7 @@ static int init_status_tests(void)
 	    RUNNER_TEST(largest_values_still_fit_and_parse),
 	    RUNNER_TEST(status_of_a_gateway_serving_the_lan_has_its_counters),
 	    RUNNER_TEST(status_without_lan_service_has_no_lan_member),
+	    RUNNER_TEST(status_counts_publishes_denied_on_the_plugins_own_topics),
 	    RUNNER_TEST(largest_values_with_lan_counters_still_fit_and_parse),
 	    RUNNER_TEST(exchange_message_carries_the_four_timestamps),
 	    RUNNER_TEST(too_small_a_buffer_gives_minus_one),

@@ -631,14 +631,17 @@ static void verdicts_dropped_by_the_caller_are_counted_as_rejected(void)
 	syn_count_verdict(e, SYN_REJ_OTHER_DEVICE);
 	syn_count_verdict(e, SYN_REJ_OTHER_DEVICE);
 	syn_count_verdict(e, SYN_REJ_LOCAL_CLIENT);
+	syn_count_verdict(e, SYN_REJ_IMPOSTOR);
 	const struct syn_counters *c = syn_counters(e);
 	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_OTHER_DEVICE], 2);
 	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_LOCAL_CLIENT], 1);
-	CU_ASSERT_EQUAL(c->rejected, 3);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_IMPOSTOR], 1);
+	CU_ASSERT_EQUAL(c->rejected, 4);
 	CU_ASSERT_EQUAL(c->answered, 0);
 	CU_ASSERT_STRING_EQUAL(syn_verdict_name(SYN_REJ_SLOW_SERVER), "slow_server");
 	CU_ASSERT_STRING_EQUAL(syn_verdict_name(SYN_REJ_OTHER_DEVICE), "other_device");
 	CU_ASSERT_STRING_EQUAL(syn_verdict_name(SYN_REJ_LOCAL_CLIENT), "local_client");
+	CU_ASSERT_STRING_EQUAL(syn_verdict_name(SYN_REJ_IMPOSTOR), "impostor");
 	CU_ASSERT_STRING_EQUAL(syn_verdict_name(SYN_DISCARDED_RTT), "over_max_rtt");
 	syn_destroy(e);
 }
