@@ -20,6 +20,7 @@ enum cli_opt {
 	OPT_KEEPALIVE,
 	OPT_PLUGIN,
 	OPT_REFCLOCK_SOCKET,
+	OPT_BRIDGE_CLIENT_ID,
 	OPT_ALLOW,
 	OPT_OUTPUT,
 	OPT_COUNT
@@ -45,6 +46,7 @@ static const struct {
     [OPT_KEEPALIVE] = {"--keepalive", FOR_MOSQUITTO},
     [OPT_PLUGIN] = {"--plugin", FOR_MOSQUITTO},
     [OPT_REFCLOCK_SOCKET] = {"--refclock-socket", FOR_MOSQUITTO | FOR_CHRONY},
+    [OPT_BRIDGE_CLIENT_ID] = {"--bridge-client-id", FOR_MOSQUITTO},
     [OPT_ALLOW] = {"--allow", FOR_CHRONY},
     [OPT_OUTPUT] = {"--output", FOR_MOSQUITTO | FOR_CHRONY},
 };
@@ -186,6 +188,9 @@ static int set_value(struct cli_args *a, int opt, const char *v, char *err, size
 	case OPT_REFCLOCK_SOCKET:
 		a->refclock_socket = v;
 		return check_path("--refclock-socket", v, true, CLI_SOCKET_MAX, err, err_size);
+	case OPT_BRIDGE_CLIENT_ID:
+		a->bridge_client_id = v;
+		return bridge_id_check(v, err, err_size);
 	case OPT_ALLOW:
 		if (a->n_allow == CLI_MAX_ALLOW)
 			return fail(err, err_size, "more than %d --allow networks", CLI_MAX_ALLOW);
@@ -349,6 +354,11 @@ void cli_usage(FILE *out, const char *default_plugin)
 	    "  --signmethod METHOD   hmacsha256 (default) or hmacsha1\n"
 	    "  --keepalive SECONDS   %d to %d, the platform's range (default %d)\n"
 	    "  --plugin PATH         the plugin (default %s)\n"
+	    "  --bridge-client-id ID the bridge's client id in this broker: 1 to %d printable\n"
+	    "                        ASCII characters but space, + # and /. By default a new\n"
+	    "                        random %s<32 hex digits> at each run, since a\n"
+	    "                        client that knows the id can disconnect the uplink; give\n"
+	    "                        the one in the old fragment to keep it.\n"
 	    "\n"
 	    "chrony options:\n"
 	    "  --allow NETWORK       serve NTP to this network; repeat for more (default: the\n"
@@ -365,8 +375,8 @@ void cli_usage(FILE *out, const char *default_plugin)
 	    "wrong when it first connects, and the signature must not depend on it.\n"
 	    "\n"
 	    "Exit status: 0 on success, 2 for bad input (nothing is written), 1 when the output\n"
-	    "cannot be written.\n",
+	    "cannot be written or the random source fails.\n",
 	    ep_region_list(), EP_DEFAULT_PORT, EP_GLOBALSIGN_PORT, ID_CLIENT_ID_MAX,
 	    CLI_KEEPALIVE_MIN, CLI_KEEPALIVE_MAX, CLI_KEEPALIVE_DEFAULT, default_plugin,
-	    FRAG_DEFAULT_SOCKET);
+	    BRIDGE_ID_MAX, BRIDGE_ID_PREFIX, FRAG_DEFAULT_SOCKET);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "bridge_id.h"
 #include "endpoint.h"
 #include "identity.h"
 #include "signature.h"
@@ -35,6 +36,7 @@ struct cli_args {
 	const char *output; /* NULL is standard output */
 	const char *plugin_path;
 	const char *refclock_socket;
+	const char *bridge_client_id; /* NULL: iotntp-config makes a random one */
 	enum sig_method method;
 	unsigned port;
 	unsigned keepalive_s;

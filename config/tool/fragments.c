@@ -1,5 +1,7 @@
 #include "fragments.h"
 
+#include "route.h"
+
 int frag_mosquitto_write(FILE *out, const struct frag_mosquitto *m)
 {
 	const char *pk = m->product_key;
@@ -22,13 +24,16 @@ int frag_mosquitto_write(FILE *out, const struct frag_mosquitto *m)
 	    "plugin_opt_product_key %s\n"
 	    "plugin_opt_device_name %s\n"
 	    "# Must equal local_clientid below: only answers arriving through the bridge count.\n"
+	    "# Random for each gateway: a client that knows it can take it over and disconnect\n"
+	    "# the uplink until the bridge reconnects, though never move the time.\n"
+	    "# iotntp-config --bridge-client-id writes the same id again.\n"
 	    "plugin_opt_bridge_client_id %s\n"
 	    "plugin_opt_refclock_socket %s\n"
 	    "# Answer LAN devices that speak the platform's protocol, while the gateway knows\n"
 	    "# the time. The other options keep their defaults (see iotntp's README).\n"
 	    "plugin_opt_serve_lan true\n"
 	    "\n",
-	    m->plugin_path, pk, dn, FRAG_BRIDGE_CLIENT_ID, m->refclock_socket);
+	    m->plugin_path, pk, dn, m->bridge_client_id, m->refclock_socket);
 	fprintf(out,
 	        "connection iotplatform\n"
 	        "address %s:%u\n"
@@ -38,7 +43,7 @@ int frag_mosquitto_write(FILE *out, const struct frag_mosquitto *m)
 	        "bridge_cafile %s\n"
 	        "bridge_insecure false\n"
 	        "bridge_tls_version tlsv1.2\n",
-	        m->host, m->port, FRAG_BRIDGE_CLIENT_ID, m->ca_file);
+	        m->host, m->port, m->bridge_client_id, m->ca_file);
 	fprintf(
 	    out,
 	    "# securemode=2 is TLS. The signature covers the identity alone, with no timestamp:\n"
@@ -58,10 +63,13 @@ int frag_mosquitto_write(FILE *out, const struct frag_mosquitto *m)
 	    "# The platform accepts a keep-alive of 30 to 1200 s.\n"
 	    "keepalive_interval %u\n"
 	    "# Back off up to 2 minutes, so that a refused login does not hammer the platform.\n"
-	    "restart_timeout 5 120\n"
-	    "topic /ext/ntp/%s/%s/request out 0\n"
-	    "topic /ext/ntp/%s/%s/response in 0\n",
-	    m->keepalive_s, pk, dn, pk, dn);
+	    "restart_timeout 5 120\n",
+	    m->keepalive_s);
+	char request[RTE_TOPIC_SIZE], response[RTE_TOPIC_SIZE];
+	if (rte_device_topic(request, sizeof(request), pk, dn, RTE_REQUEST) < 0 ||
+	    rte_device_topic(response, sizeof(response), pk, dn, RTE_RESPONSE) < 0)
+		return -1;
+	fprintf(out, "topic %s out 0\ntopic %s in 0\n", request, response);
 	return fflush(out) != 0 || ferror(out) ? -1 : 0;
 }
 

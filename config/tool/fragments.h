@@ -9,9 +9,7 @@
 
 #include "signature.h"
 
-/* The bridge's local client id; the plugin trusts answers that arrive through it only. */
-#define FRAG_BRIDGE_CLIENT_ID "iotntp-bridge"
-#define FRAG_DEFAULT_SOCKET   "/run/chrony.iotntp.sock"
+#define FRAG_DEFAULT_SOCKET "/run/chrony.iotntp.sock"
 
 struct frag_mosquitto {
 	const char *product_key;
@@ -25,6 +23,9 @@ struct frag_mosquitto {
 	const char *password; /* hex HMAC from sig_password */
 	const char *plugin_path;
 	const char *refclock_socket;
+	/* The bridge's local client id, random per gateway (see bridge_id.h); the plugin trusts
+	 * answers that arrive through it only. */
+	const char *bridge_client_id;
 };
 
 struct frag_chrony {

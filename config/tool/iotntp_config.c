@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bridge_id.h"
 #include "ca_file.h"
 #include "cli_args.h"
 #include "fragments.h"
@@ -45,12 +46,22 @@ static int render_mosquitto(const struct cli_args *a, FILE *out)
 	char ca_abs[PATH_MAX];
 	char secret[SECRET_SIZE];
 	char password[SIG_HEX_SIZE];
+	char bridge_id[BRIDGE_ID_SIZE];
 	int rc = 0;
 
 	if (ca_file_check(a->ca_file, ca_abs, sizeof(ca_abs), err, sizeof(err)) != 0)
 		return bad_input(err);
 	if (secret_load(a->secret_file, secret, err, sizeof(err)) != 0)
 		return bad_input(err);
+	if (a->bridge_client_id != NULL) {
+		snprintf(bridge_id, sizeof(bridge_id), "%s", a->bridge_client_id);
+	} else if (bridge_id_generate(bridge_id) != 0) {
+		fprintf(stderr,
+		        "iotntp-config: OpenSSL's random generator failed, so no bridge client id "
+		        "can be made: nothing is written\n");
+		rc = EXIT_WRITE;
+		goto out;
+	}
 	if (sig_password(a->method, secret, a->client_id, a->device_name, a->product_key,
 	                 password) != 0) {
 		fprintf(stderr, "iotntp-config: the signature could not be computed\n");
@@ -69,6 +80,7 @@ static int render_mosquitto(const struct cli_args *a, FILE *out)
 	    .password = password,
 	    .plugin_path = a->plugin_path,
 	    .refclock_socket = a->refclock_socket,
+	    .bridge_client_id = bridge_id,
 	};
 	if (frag_mosquitto_write(out, &m) != 0) {
 		fprintf(stderr, "iotntp-config: cannot render the mosquitto fragment\n");

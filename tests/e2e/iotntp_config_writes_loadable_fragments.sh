@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # iotntp-config's fragments, checked from the outside: the password equals an independent
-# HMAC computed by the openssl command line; bad input exits 2 and writes nothing; the output
-# file is mode 0640, group mosquitto; a real mosquitto starts with the mosquitto fragment and a
-# real chronyd with the chrony fragment.
+# HMAC computed by the openssl command line; the bridge's client id is random at each run and
+# the same in its two lines, or the operator's; bad input exits 2 and writes nothing; a failed
+# random source exits 1 and writes nothing; the output file is mode 0640, group mosquitto; a
+# real mosquitto starts with the mosquitto fragment and a real chronyd with the chrony fragment.
 #   iotntp_config_writes_loadable_fragments.sh REPO_ROOT PLUGIN_SO IOTNTP_CONFIG
 set -euo pipefail
 root=$1
@@ -127,6 +128,13 @@ expect_refused "port 0" $m "${ok[@]}" --port 0
 expect_refused "unknown command" bridge "${ok[@]}"
 expect_refused "chrony with a ProductKey" chrony --product-key a1B2c3D4e5F
 expect_refused "chrony with a bad network" chrony --allow "10.0.0.0/8 deny"
+expect_refused "empty bridge client id" $m "${ok[@]}" --bridge-client-id=
+expect_refused "bridge client id of 129 characters" $m "${ok[@]}" \
+	--bridge-client-id "$(printf 'b%.0s' $(seq 1 129))"
+expect_refused "bridge client id with a space" $m "${ok[@]}" --bridge-client-id "iotntp bridge"
+expect_refused "bridge client id with +" $m "${ok[@]}" --bridge-client-id "iotntp+bridge"
+expect_refused "bridge client id with #" $m "${ok[@]}" --bridge-client-id "iotntp#bridge"
+expect_refused "bridge client id with /" $m "${ok[@]}" --bridge-client-id "iotntp/bridge"
 # Empty secret from standard input.
 rc=0
 "$tool" mosquitto "${ok[@]:0:4}" --secret-file - "${ok[@]:6}" </dev/null >"$dir/stdout" 2>"$dir/stderr" ||
@@ -137,6 +145,68 @@ fi
 bad_inputs=$((bad_inputs + 1))
 figures_add bad_inputs "$bad_inputs"
 echo "bad input: $bad_inputs refusals, each exit 2 with nothing written"
+
+# --- The bridge's client id -------------------------------------------------------------------
+
+# bridge_ids FILE: the values of the plugin_opt_bridge_client_id and local_clientid lines, in
+# that order, or nothing unless each line is there exactly once.
+bridge_ids() {
+	awk '$1 == "plugin_opt_bridge_client_id" { p = $2; np++ }
+		$1 == "local_clientid" { l = $2; nl++ }
+		END { if (np == 1 && nl == 1) { print p; print l } }' "$1"
+}
+
+# A client that knows the id can take it over and disconnect the uplink: it must be random,
+# 128 bits, and fresh at each run.
+ids=()
+for run in 1 2; do
+	"$tool" mosquitto "${ok[@]}" >"$dir/run$run.conf" 2>"$dir/stderr" ||
+		fail "run $run: $(cat "$dir/stderr")"
+	mapfile -t pair < <(bridge_ids "$dir/run$run.conf")
+	[ "${#pair[@]}" -eq 2 ] ||
+		fail "run $run: not one plugin_opt_bridge_client_id and one local_clientid line"
+	[[ ${pair[0]} =~ ^iotntp-bridge-[0-9a-f]{32}$ ]] ||
+		fail "run $run: bridge client id '${pair[0]}' is not iotntp-bridge- and 32 hex digits"
+	[ "${pair[0]}" = "${pair[1]}" ] ||
+		fail "run $run: plugin_opt_bridge_client_id ${pair[0]} but local_clientid ${pair[1]}"
+	ids+=("${pair[0]}")
+done
+[ "${ids[0]}" != "${ids[1]}" ] || fail "two runs gave the same bridge client id ${ids[0]}"
+echo "bridge client id: ${ids[0]}, then ${ids[1]}: random, the same in both lines"
+
+# An operator's id is kept, for example to write the fragment again without changing it.
+"$tool" mosquitto "${ok[@]}" --bridge-client-id "${ids[0]}" >"$dir/kept.conf"
+mapfile -t pair < <(bridge_ids "$dir/kept.conf")
+[ "${pair[*]}" = "${ids[0]} ${ids[0]}" ] || fail "--bridge-client-id ${ids[0]} gave ${pair[*]}"
+"$tool" mosquitto "${ok[@]}" --bridge-client-id='gw-01!bridge' >"$dir/own.conf"
+mapfile -t pair < <(bridge_ids "$dir/own.conf")
+[ "${pair[*]}" = "gw-01!bridge gw-01!bridge" ] ||
+	fail "--bridge-client-id gw-01!bridge gave ${pair[*]}"
+echo "bridge client id: --bridge-client-id is written in both lines"
+
+# No random id, no fragment: a guessable fallback would bring the takeover back. An OpenSSL
+# configuration naming a random generator that does not exist makes RAND_bytes fail.
+cat >"$dir/no-rand.cnf" <<EOF
+openssl_conf = openssl_init
+[openssl_init]
+random = random_sect
+[random_sect]
+random = NO-SUCH-DRBG
+EOF
+printf 'before\n' >"$out"
+rc=0
+OPENSSL_CONF=$dir/no-rand.cnf "$tool" mosquitto "${ok[@]}" --output "$out" >"$dir/stdout" \
+	2>"$dir/stderr" || rc=$?
+[ "$rc" -eq 1 ] || fail "failed random source: exit status $rc, not 1"
+if [ "$(wc -l <"$dir/stderr")" -ne 1 ] || ! grep -q "random" "$dir/stderr"; then
+	fail "failed random source: stderr $(cat "$dir/stderr")"
+fi
+[ ! -s "$dir/stdout" ] || fail "failed random source: printed $(head -c 200 "$dir/stdout")"
+[ "$(cat "$out")" = before ] || fail "failed random source: the output file changed"
+if compgen -G "$out.*" >/dev/null; then
+	fail "failed random source: left $(echo "$out".*)"
+fi
+echo "failed random source: $(cat "$dir/stderr")"
 
 # --- The output file ---------------------------------------------------------------------------
 
@@ -151,6 +221,7 @@ dead_port=$(free_port tcp "$broker_port")
 [ ! -s "$dir/stdout" ] || fail "--output also printed to stdout"
 [ ! -s "$dir/stderr" ] || fail "unexpected stderr: $(cat "$dir/stderr")"
 password=$(awk '$1 == "remote_password" { print $2 }' "$frag")
+bridge_id=$(awk '$1 == "local_clientid" { print $2 }' "$frag")
 [ ${#password} -eq 64 ] || fail "no 64-digit password in $frag"
 mode=$(stat -c %a "$frag")
 [ "$mode" = 640 ] || fail "$frag has mode $mode, not 640"
@@ -186,7 +257,7 @@ broker=$!
 pids+=("$broker")
 wait_alive "$broker" 10 grep -q "mosquitto version .* running" "$dir/broker.log" ||
 	fail "mosquitto did not start: $(tail -5 "$dir/broker.log")"
-grep -q "iotntp: sync role: /ext/ntp/a1B2c3D4e5F/gw-01/request via bridge client 'iotntp-bridge'" \
+grep -q "iotntp: sync role: /ext/ntp/a1B2c3D4e5F/gw-01/request via bridge client '$bridge_id'" \
 	"$dir/broker.log" || fail "the plugin did not start in the sync role: $(cat "$dir/broker.log")"
 sleep 1
 kill -0 "$broker" 2>/dev/null || fail "mosquitto stopped: $(tail -5 "$dir/broker.log")"

@@ -63,6 +63,8 @@ static void minimal_mosquitto_command_gets_the_defaults(void)
 	CU_ASSERT_STRING_EQUAL(args.secret_file, "/etc/iotntp/secret");
 	CU_ASSERT_STRING_EQUAL(args.ca_file, "/etc/ssl/root.pem");
 	CU_ASSERT_PTR_NULL(args.output);
+	/* No id given: a random one is made when the fragment is rendered. */
+	CU_ASSERT_PTR_NULL(args.bridge_client_id);
 }
 
 static void given_values_replace_the_defaults(void)
@@ -81,6 +83,54 @@ static void given_values_replace_the_defaults(void)
 	CU_ASSERT_STRING_EQUAL(args.plugin_path, "/opt/p.so");
 	CU_ASSERT_STRING_EQUAL(args.refclock_socket, "/run/x.sock");
 	CU_ASSERT_STRING_EQUAL(args.output, "/etc/mosquitto/conf.d/iotntp.conf");
+}
+
+static void bridge_client_id_given_is_kept(void)
+{
+	char longest[BRIDGE_ID_MAX + 1];
+
+	CU_ASSERT_EQUAL_FATAL(parse(MINIMAL, "--region", "cn-shanghai", "--bridge-client-id",
+	                            "iotntp-bridge-0123456789abcdef0123456789abcdef", NULL),
+	                      0);
+	CU_ASSERT_STRING_EQUAL(args.bridge_client_id,
+	                       "iotntp-bridge-0123456789abcdef0123456789abcdef");
+	CU_ASSERT_EQUAL_FATAL(
+	    parse(MINIMAL, "--host", "h.example.com", "--bridge-client-id=my-gw!", NULL), 0);
+	CU_ASSERT_STRING_EQUAL(args.bridge_client_id, "my-gw!");
+	memset(longest, 'b', BRIDGE_ID_MAX);
+	longest[BRIDGE_ID_MAX] = '\0';
+	CU_ASSERT_EQUAL(
+	    parse(MINIMAL, "--region", "cn-shanghai", "--bridge-client-id", longest, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(args.bridge_client_id, longest);
+}
+
+static void bad_bridge_client_id_is_refused_saying_why(void)
+{
+	char overlong[BRIDGE_ID_MAX + 2];
+
+	memset(overlong, 'b', BRIDGE_ID_MAX + 1);
+	overlong[BRIDGE_ID_MAX + 1] = '\0';
+	expect_refusal(parse(MINIMAL, "--region", "cn-shanghai", "--bridge-client-id=", NULL),
+	               "--bridge-client-id is empty");
+	expect_refusal(
+	    parse(MINIMAL, "--region", "cn-shanghai", "--bridge-client-id", overlong, NULL),
+	    "1 to 128");
+	expect_refusal(
+	    parse(MINIMAL, "--region", "cn-shanghai", "--bridge-client-id", "iotntp bridge", NULL),
+	    "--bridge-client-id: character 7");
+	expect_refusal(
+	    parse(MINIMAL, "--region", "cn-shanghai", "--bridge-client-id", "gw/1", NULL), "'/'");
+	expect_refusal(parse(MINIMAL, "--region", "cn-shanghai", "--bridge-client-id", "gw+", NULL),
+	               "'+'");
+	expect_refusal(parse(MINIMAL, "--region", "cn-shanghai", "--bridge-client-id", "#gw", NULL),
+	               "'#'");
+	expect_refusal(parse("chrony", "--bridge-client-id", "gw", NULL),
+	               "does not apply to the chrony");
+	expect_refusal(parse(MINIMAL, "--region", "cn-shanghai", "--bridge-client-id", "a",
+	                     "--bridge-client-id", "b", NULL),
+	               "--bridge-client-id is given twice");
+	expect_refusal(parse(MINIMAL, "--region", "cn-shanghai", "--bridge-client-id", NULL),
+	               "--bridge-client-id needs a value");
 }
 
 static void secret_from_standard_input_is_a_dash(void)
@@ -295,10 +345,11 @@ static void usage_names_the_options_and_why_no_timestamp_is_signed(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	cli_usage(f, PLUGIN);
 	fclose(f);
-	const char *want[] = {"--product-key", "--device-name", "--secret-file", "--region",
-	                      "--host",        "--port",        "--ca-file",     "--client-id",
-	                      "--signmethod",  "--keepalive",   "--output",      "--allow",
-	                      "timestamp",     "2028-01-28",    PLUGIN};
+	const char *want[] = {
+	    "--product-key", "--device-name", "--secret-file",      "--region",     "--host",
+	    "--port",        "--ca-file",     "--client-id",        "--signmethod", "--keepalive",
+	    "--output",      "--allow",       "--bridge-client-id", "random",       "timestamp",
+	    "2028-01-28",    PLUGIN};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		if (strstr(text, want[i]) == NULL) {
 			fprintf(stderr, "\n  usage lacks %s\n", want[i]);
@@ -313,6 +364,8 @@ static int init_cli_args_tests(void)
 	static CU_TestInfo tests[] = {
 	    RUNNER_TEST(minimal_mosquitto_command_gets_the_defaults),
 	    RUNNER_TEST(given_values_replace_the_defaults),
+	    RUNNER_TEST(bridge_client_id_given_is_kept),
+	    RUNNER_TEST(bad_bridge_client_id_is_refused_saying_why),
 	    RUNNER_TEST(secret_from_standard_input_is_a_dash),
 	    RUNNER_TEST(each_required_option_missing_is_named),
 	    RUNNER_TEST(one_of_region_and_host_is_required),

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bridge_id.h"
 #include "fragments.h"
 #include "runner.h"
 
@@ -14,7 +15,8 @@
 #error IOTNTP_SOURCE_DIR names the repository, for the shipped configuration
 #endif
 
-#define PASSWORD "0650adb1f7a19bdad37d31536d870522ac8717e7c213f0e0a714b9eaed719e52"
+#define PASSWORD  "0650adb1f7a19bdad37d31536d870522ac8717e7c213f0e0a714b9eaed719e52"
+#define BRIDGE_ID "iotntp-bridge-5f0c2a9e4d7b31c86e0a9f2b7d4c1e38"
 
 static char *text;
 
@@ -32,6 +34,7 @@ static struct frag_mosquitto sample(void)
 	    .password = PASSWORD,
 	    .plugin_path = "/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so",
 	    .refclock_socket = "/run/chrony.iotntp.sock",
+	    .bridge_client_id = BRIDGE_ID,
 	};
 	return m;
 }
@@ -76,6 +79,24 @@ static void expect_line(const char *line)
 		fprintf(stderr, "\n  missing line: %s\n", line);
 		CU_FAIL("line missing from the fragment");
 	}
+}
+
+/* The value of the first line that starts with key and a space, copied into out. */
+static void value_of(const char *haystack, const char *key, char *out, size_t size)
+{
+	char needle[80];
+
+	snprintf(needle, sizeof(needle), "\n%s ", key);
+	const char *p = strstr(haystack, needle);
+	if (p == NULL) {
+		fprintf(stderr, "\n  no %s line\n", key);
+		CU_FAIL_FATAL("line missing");
+	}
+	p += strlen(needle);
+	size_t n = strcspn(p, "\n");
+	CU_ASSERT_FATAL(n < size);
+	memcpy(out, p, n);
+	out[n] = '\0';
 }
 
 static char *read_shipped(const char *relative)
@@ -160,9 +181,50 @@ static void plugin_trusts_the_bridges_local_client_id(void)
 	expect_line("plugin /usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so");
 	expect_line("plugin_opt_product_key a1B2c3D4e5F");
 	expect_line("plugin_opt_device_name gw-01");
-	expect_line("plugin_opt_bridge_client_id " FRAG_BRIDGE_CLIENT_ID);
-	expect_line("local_clientid " FRAG_BRIDGE_CLIENT_ID);
+	expect_line("plugin_opt_bridge_client_id " BRIDGE_ID);
+	expect_line("local_clientid " BRIDGE_ID);
 	expect_line("plugin_opt_refclock_socket /run/chrony.iotntp.sock");
+}
+
+static void bridge_client_id_is_the_given_one_in_both_lines_only(void)
+{
+	struct frag_mosquitto m = sample();
+
+	m.bridge_client_id = "operator's-own_id:1";
+	render_mosquitto(&m);
+	expect_line("plugin_opt_bridge_client_id operator's-own_id:1");
+	expect_line("local_clientid operator's-own_id:1");
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, "operator's-own_id:1")) != NULL; p++)
+		n++;
+	CU_ASSERT_EQUAL(n, 2);
+}
+
+static void fragment_says_why_the_bridge_client_id_is_random(void)
+{
+	struct frag_mosquitto m = sample();
+
+	render_mosquitto(&m);
+	const char *line = find_line(text, "plugin_opt_bridge_client_id " BRIDGE_ID);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+	/* In the comment right above the line, where whoever edits the id reads it. */
+	const char *start = line;
+	while (start > text) {
+		const char *above = start - 1;
+		while (above > text && above[-1] != '\n')
+			above--;
+		if (above[0] != '#')
+			break;
+		start = above;
+	}
+	char comment[1024];
+	size_t n = (size_t)(line - start);
+	CU_ASSERT_FATAL(n > 0 && n < sizeof(comment));
+	memcpy(comment, start, n);
+	comment[n] = '\0';
+	CU_ASSERT_PTR_NOT_NULL(strstr(comment, "Random for each gateway"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(comment, "disconnect"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(comment, "never move the time"));
 }
 
 static void plugin_lines_come_before_the_bridge_section(void)
@@ -197,6 +259,27 @@ static void plugin_options_are_those_of_the_shipped_gateway_conf(void)
 		n++;
 	}
 	CU_ASSERT(n >= 4);
+	free(shipped);
+}
+
+static void bridge_id_lines_are_the_shipped_ones_given_its_example_id(void)
+{
+	struct frag_mosquitto m = sample();
+	char *shipped = read_shipped("config/mosquitto/gateway.conf");
+	char plugin_id[BRIDGE_ID_SIZE];
+	char local_id[BRIDGE_ID_SIZE];
+	char line[2 * BRIDGE_ID_SIZE];
+
+	/* The shipped file keeps a readable example where the fragment has a random id. */
+	value_of(shipped, "plugin_opt_bridge_client_id", plugin_id, sizeof(plugin_id));
+	value_of(shipped, "local_clientid", local_id, sizeof(local_id));
+	CU_ASSERT_STRING_EQUAL(plugin_id, local_id);
+	m.bridge_client_id = plugin_id;
+	render_mosquitto(&m);
+	snprintf(line, sizeof(line), "plugin_opt_bridge_client_id %s", plugin_id);
+	expect_line(line);
+	snprintf(line, sizeof(line), "local_clientid %s", local_id);
+	expect_line(line);
 	free(shipped);
 }
 
@@ -257,8 +340,11 @@ static int init_fragments_tests(void)
 	    RUNNER_TEST(password_appears_on_its_own_line_only),
 	    RUNNER_TEST(mosquitto_fragment_carries_only_the_ntp_topics),
 	    RUNNER_TEST(plugin_trusts_the_bridges_local_client_id),
+	    RUNNER_TEST(bridge_client_id_is_the_given_one_in_both_lines_only),
+	    RUNNER_TEST(fragment_says_why_the_bridge_client_id_is_random),
 	    RUNNER_TEST(plugin_lines_come_before_the_bridge_section),
 	    RUNNER_TEST(plugin_options_are_those_of_the_shipped_gateway_conf),
+	    RUNNER_TEST(bridge_id_lines_are_the_shipped_ones_given_its_example_id),
 	    RUNNER_TEST(chrony_refclock_line_is_the_shipped_one),
 	    RUNNER_TEST(chrony_fragment_allows_the_given_networks_only),
 	    RUNNER_TEST(write_error_is_reported),
