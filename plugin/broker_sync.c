@@ -105,12 +105,23 @@ static int on_tick(int event, void *event_data, void *userdata)
 	(void)event_data;
 	struct timespec real = bck_real();
 	int64_t mono = bck_mono_ns();
-	/* At most one request per tick keeps the burst spread out even after a slow loop. */
+	/*
+	 * At most one request per tick keeps the burst spread out even after a slow loop.
+	 *
+	 * The request goes to the bridge's client id alone, not to the topic's subscribers: the
+	 * bridge forwards what is queued for it whatever it subscribed to, and no LAN client
+	 * reads the gateway's requests. It must not depend on the bridge's local subscription:
+	 * a client that takes over the bridge's id and subscribes to the request topic holds
+	 * that subscription in the bridge's name (Mosquitto 2.0 keys a subscriber by client id),
+	 * and when it leaves the subscription goes with it while the bridge stays connected.
+	 * By id, the request reaches the newest connection with that id: the impostor while it
+	 * stays, whose answers are dropped, and the bridge again as soon as it leaves.
+	 */
 	if (syn_request_due(r->engine, mono, bck_ms(&real), &id)) {
 		int n = cdc_encode_request(payload, sizeof(payload), id);
 		if (n > 0)
-			mosquitto_broker_publish_copy(NULL, r->cfg.request_topic, n, payload, 0,
-			                              false, NULL);
+			mosquitto_broker_publish_copy(r->cfg.bridge_client_id, r->cfg.request_topic,
+			                              n, payload, 0, false, NULL);
 	}
 	if (syn_poll_done(r->engine, mono, &res))
 		poll_finished(r, &res);
