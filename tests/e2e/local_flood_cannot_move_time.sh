@@ -97,6 +97,7 @@ requests_seen=$(grep -c . "$CHAIN_DIR/requests.log" || true)
 [ "$requests_seen" -eq 0 ] || chain_die "a local subscriber read $requests_seen of the plugin's requests"
 
 forged_delivered=$(grep -c '"seq":' "$CHAIN_DIR/responses.log" || true)
+figures_add forged_reads "$forged_delivered"
 [ "$forged_delivered" -eq 0 ] || chain_die "a local subscriber received $forged_delivered forged answers"
 
 chain_chrony_synced || chain_wait 120 chain_chrony_synced ||
