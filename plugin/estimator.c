@@ -1,0 +1,581 @@
+#include "estimator.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NS_PER_MS 1000000LL
+
+/* Search steps: a golden section shrinks the skew interval to 0.618^32 of its width, a
+ * bisection to 0.5^32, under 2e-10 of the largest skew: far below what a window of minutes can
+ * tell apart. */
+#define SEARCH_STEPS 32
+
+/* A bound on the platform's clock: at raw time raw_ns it was below (or above) platform_ns. */
+struct bound {
+	int64_t raw_ns;
+	int64_t platform_ns;
+};
+
+/* One stretch of the skew history: its tightest upper and lower bounds, nominal rate taken out
+ * (platform_ns - raw_ns: the smaller the tighter an upper bound, the larger a lower one). */
+struct stretch {
+	struct bound up, low;
+};
+
+struct est_state {
+	struct est_config cfg;
+	struct stretch skew[EST_SKEW_CAPACITY]; /* a ring, oldest at skew_first */
+	unsigned skew_first, skew_n;
+	struct stretch open; /* the stretch being gathered */
+	int64_t open_start_ns;
+	bool open_any;
+	struct est_exchange win[EST_CAPACITY]; /* a ring, oldest at win_first */
+	unsigned win_first, win_n;
+	struct est_exchange held[EST_HELD_MAX]; /* oldest first */
+	unsigned held_n;
+	unsigned shifted;    /* exchanges in a row after which the recent ones sat apart */
+	double history_skew; /* from the closed stretches, updated as each one closes */
+	double prior_skew;   /* the skew before the last step, while the history fills again */
+	bool have_prior;
+	struct est_counters count;
+};
+
+/*
+ * One exchange as two bounds, in differences from a reference exchange (its receipt on the raw
+ * clock, its T3 on the platform's), with the nominal rate taken out: a line of skew s through
+ * offset a keeps the bounds when a + s*x1 <= u and a + s*x4 >= l.
+ */
+struct pt {
+	double x1, u; /* the upper bound, at the request's departure */
+	double x4, l; /* the lower bound, at the answer's arrival */
+};
+
+/* Points of a set of exchanges, all taken against the same reference. */
+struct pts {
+	struct pt p[EST_CAPACITY + 1];
+	unsigned n;
+	int64_t ref_raw_ns;
+	int64_t ref_ns;
+};
+
+static void pts_start(struct pts *ps, const struct est_exchange *ref)
+{
+	ps->n = 0;
+	ps->ref_raw_ns = ref->recv_raw_ns;
+	ps->ref_ns = ref->server_send_ms * NS_PER_MS;
+}
+
+static void pts_start_at(struct pts *ps, const struct bound *ref)
+{
+	ps->n = 0;
+	ps->ref_raw_ns = ref->raw_ns;
+	ps->ref_ns = ref->platform_ns;
+}
+
+static void pts_add_bounds(struct pts *ps, const struct bound *up, const struct bound *low)
+{
+	struct pt *p = &ps->p[ps->n++];
+	/* Exact integer differences first; only small numbers become doubles. */
+	p->x1 = (double)(up->raw_ns - ps->ref_raw_ns);
+	p->x4 = (double)(low->raw_ns - ps->ref_raw_ns);
+	p->u = (double)(up->platform_ns - ps->ref_ns) - p->x1;
+	p->l = (double)(low->platform_ns - ps->ref_ns) - p->x4;
+}
+
+/* The highest offset at skew s that keeps every upper bound, seen at x: min(u + s(x - x1)). */
+static double upper(const struct pts *ps, double s, double x)
+{
+	double v = INFINITY;
+	for (unsigned i = 0; i < ps->n; i++) {
+		double t = ps->p[i].u + s * (x - ps->p[i].x1);
+		if (t < v)
+			v = t;
+	}
+	return v;
+}
+
+/* The lowest that keeps every lower bound: max(l + s(x - x4)). */
+static double lower(const struct pts *ps, double s, double x)
+{
+	double v = -INFINITY;
+	for (unsigned i = 0; i < ps->n; i++) {
+		double t = ps->p[i].l + s * (x - ps->p[i].x4);
+		if (t > v)
+			v = t;
+	}
+	return v;
+}
+
+/* The corridor's width at skew s: the same wherever it is measured, since both edges are lines
+ * of skew s. Concave in s: a minimum of lines less a maximum of lines. */
+static double width(const struct pts *ps, double s)
+{
+	return upper(ps, s, 0) - lower(ps, s, 0);
+}
+
+enum goal { WIDTH, UPPER_AT, MINUS_LOWER_AT };
+
+/* Each goal is concave in s, so a golden-section search finds its maximum. */
+static double goal_value(const struct pts *ps, enum goal g, double x, double s)
+{
+	switch (g) {
+	case UPPER_AT:
+		return upper(ps, s, x);
+	case MINUS_LOWER_AT:
+		return -lower(ps, s, x);
+	case WIDTH:
+	default:
+		return width(ps, s);
+	}
+}
+
+static double argmax(const struct pts *ps, enum goal g, double x, double lo, double hi)
+{
+	const double r = 0.6180339887498949;
+	double a = hi - r * (hi - lo), b = lo + r * (hi - lo);
+	double fa = goal_value(ps, g, x, a), fb = goal_value(ps, g, x, b);
+
+	for (int i = 0; i < SEARCH_STEPS; i++) {
+		if (fa < fb) {
+			lo = a;
+			a = b;
+			fa = fb;
+			b = lo + r * (hi - lo);
+			fb = goal_value(ps, g, x, b);
+		} else {
+			hi = b;
+			b = a;
+			fb = fa;
+			a = hi - r * (hi - lo);
+			fa = goal_value(ps, g, x, a);
+		}
+	}
+	return (lo + hi) / 2;
+}
+
+/* The skew where width first reaches level, searched between out (below level) and in (at
+ * or above it). */
+static double edge(const struct pts *ps, double level, double out, double in)
+{
+	for (int i = 0; i < SEARCH_STEPS; i++) {
+		double mid = (out + in) / 2;
+		if (width(ps, mid) >= level)
+			in = mid;
+		else
+			out = mid;
+	}
+	return in;
+}
+
+/* Whether the points leave a line that keeps every bound, within the tolerance. Nearly always
+ * the skew known so far (guess) shows it at once; only a conflict needs the search. */
+static bool agree(const struct pts *ps, const struct est_config *c, double guess)
+{
+	if (width(ps, guess) >= -(double)c->tolerance_ns)
+		return true;
+	double s = argmax(ps, WIDTH, 0, -c->max_skew, c->max_skew);
+	return width(ps, s) >= -(double)c->tolerance_ns;
+}
+
+static struct stretch stretch_of(const struct est_config *c, const struct est_exchange *x)
+{
+	struct stretch st = {
+	    .up = {x->send_raw_ns, x->server_recv_ms * NS_PER_MS + c->stamp_hi_ns},
+	    .low = {x->recv_raw_ns, x->server_send_ms * NS_PER_MS + c->stamp_lo_ns},
+	};
+	return st;
+}
+
+static int64_t ahead(const struct bound *b)
+{
+	return b->platform_ns - b->raw_ns;
+}
+
+static void skew_push(struct est_state *e, const struct stretch *st)
+{
+	if (e->skew_n == EST_SKEW_CAPACITY) {
+		e->skew_first = (e->skew_first + 1) % EST_SKEW_CAPACITY;
+		e->skew_n--;
+	}
+	e->skew[(e->skew_first + e->skew_n) % EST_SKEW_CAPACITY] = *st;
+	e->skew_n++;
+}
+
+static void history_update(struct est_state *e);
+
+/* Files an exchange in the skew history: a stretch closes once an exchange arrives after its
+ * end, and stretches older than skew_window_ns leave. */
+static void skew_note(struct est_state *e, const struct est_exchange *x)
+{
+	struct stretch st = stretch_of(&e->cfg, x);
+
+	if (e->open_any && x->recv_raw_ns - e->open_start_ns >= e->cfg.skew_group_ns) {
+		skew_push(e, &e->open);
+		e->open_any = false;
+		history_update(e);
+	}
+	while (e->skew_n > 0 &&
+	       e->skew[e->skew_first].low.raw_ns < x->recv_raw_ns - e->cfg.skew_window_ns) {
+		e->skew_first = (e->skew_first + 1) % EST_SKEW_CAPACITY;
+		e->skew_n--;
+	}
+	if (!e->open_any) {
+		e->open = st;
+		e->open_start_ns = x->recv_raw_ns;
+		e->open_any = true;
+		return;
+	}
+	if (ahead(&st.up) < ahead(&e->open.up))
+		e->open.up = st.up;
+	if (ahead(&st.low) > ahead(&e->open.low))
+		e->open.low = st.low;
+}
+
+static void skew_clear(struct est_state *e)
+{
+	e->skew_first = 0;
+	e->skew_n = 0;
+	e->open_any = false;
+}
+
+static const struct est_exchange *win_at(const struct est_state *e, unsigned i)
+{
+	return &e->win[(e->win_first + i) % EST_CAPACITY];
+}
+
+static void win_drop_oldest(struct est_state *e)
+{
+	e->win_first = (e->win_first + 1) % EST_CAPACITY;
+	e->win_n--;
+}
+
+static void win_push(struct est_state *e, const struct est_exchange *x)
+{
+	if (e->win_n == e->cfg.window_max)
+		win_drop_oldest(e);
+	e->win[(e->win_first + e->win_n) % EST_CAPACITY] = *x;
+	e->win_n++;
+}
+
+static void held_drop_oldest(struct est_state *e)
+{
+	memmove(&e->held[0], &e->held[1], (e->held_n - 1) * sizeof(e->held[0]));
+	e->held_n--;
+	e->count.outliers++;
+}
+
+static void pts_add(struct pts *ps, const struct est_config *c, const struct est_exchange *x)
+{
+	struct stretch st = stretch_of(c, x);
+	pts_add_bounds(ps, &st.up, &st.low);
+}
+
+/* Points of the window, and of x too when it is not NULL, against the newest exchange. */
+static void window_points(const struct est_state *e, const struct est_exchange *x, struct pts *ps)
+{
+	pts_start(ps, x != NULL ? x : win_at(e, e->win_n - 1));
+	for (unsigned i = 0; i < e->win_n; i++)
+		pts_add(ps, &e->cfg, win_at(e, i));
+	if (x != NULL)
+		pts_add(ps, &e->cfg, x);
+}
+
+static void held_points(const struct est_state *e, struct pts *ps)
+{
+	pts_start(ps, &e->held[e->held_n - 1]);
+	for (unsigned i = 0; i < e->held_n; i++)
+		pts_add(ps, &e->cfg, &e->held[i]);
+}
+
+static bool skew(const struct est_state *e, double *out);
+
+/* The exchanges most recently taken, whose own corridor tells whether the window still
+ * describes the platform's clock. */
+#define RECENT 8
+
+static void remember_skew(struct est_state *e);
+
+/* Restarts the window and the skew history from the last n exchanges of the window. */
+static void restart_from_recent(struct est_state *e, unsigned n)
+{
+	struct est_exchange keep[RECENT];
+
+	remember_skew(e);
+	for (unsigned i = 0; i < n; i++)
+		keep[i] = *win_at(e, e->win_n - n + i);
+	e->win_first = 0;
+	e->win_n = 0;
+	skew_clear(e);
+	for (unsigned i = 0; i < n; i++) {
+		win_push(e, &keep[i]);
+		skew_note(e, &keep[i]);
+	}
+	e->shifted = 0;
+	e->count.steps++;
+}
+
+/*
+ * Whether the recent exchanges put the platform's time apart from where the older ones do. A
+ * step about as large as the corridor is wide leaves old and new bounds in agreement, only
+ * pinched together, so causality cannot tell it. But then both edges of the recent exchanges'
+ * corridor lie beyond the older corridor's on the same side. Normally the few recent exchanges
+ * make a looser corridor around the older one; a floor that drops tightens it on both sides,
+ * one that changes on one side moves one edge. Both edges past by two stamp quanta is a step;
+ * on a narrow path a step that large breaks the bounds outright anyway.
+ */
+static bool recent_apart(const struct est_state *e)
+{
+	struct pts older, recent;
+
+	if (e->win_n <= 2 * RECENT)
+		return false;
+	const struct est_exchange *ref = win_at(e, e->win_n - 1);
+	pts_start(&older, ref);
+	pts_start(&recent, ref);
+	for (unsigned i = 0; i < e->win_n; i++)
+		pts_add(i < e->win_n - RECENT ? &older : &recent, &e->cfg, win_at(e, i));
+	double s;
+	/* Until the skew is known, the projection across the window is too loose to tell. */
+	if (!skew(e, &s))
+		return false;
+	double up = fmin(lower(&recent, s, 0) - lower(&older, s, 0),
+	                 upper(&recent, s, 0) - upper(&older, s, 0));
+	double down = fmin(lower(&older, s, 0) - lower(&recent, s, 0),
+	                   upper(&older, s, 0) - upper(&recent, s, 0));
+	double margin = 2 * (double)(e->cfg.stamp_hi_ns - e->cfg.stamp_lo_ns);
+	return up > margin || down > margin;
+}
+
+struct est_state *est_create(const struct est_config *cfg)
+{
+	if (cfg->window_max == 0 || cfg->window_max > EST_CAPACITY || cfg->step_min == 0 ||
+	    cfg->step_min > EST_HELD_MAX || !(cfg->max_skew > 0 && cfg->max_skew < 0.01) ||
+	    cfg->stamp_hi_ns <= cfg->stamp_lo_ns || cfg->window_ns <= 0 || cfg->tolerance_ns < 0 ||
+	    cfg->skew_group_ns <= 0 || cfg->skew_window_ns < cfg->skew_group_ns)
+		return NULL;
+	struct est_state *e = calloc(1, sizeof(*e));
+	if (e != NULL)
+		e->cfg = *cfg;
+	return e;
+}
+
+void est_destroy(struct est_state *e)
+{
+	free(e);
+}
+
+enum est_outcome est_add(struct est_state *e, const struct est_exchange *x)
+{
+	struct pts ps;
+
+	/* The platform cannot have taken longer than the whole round trip, beyond what its
+	 * stamps' quantum explains: such an exchange agrees with no clock at all. */
+	if (x->recv_raw_ns < x->send_raw_ns || x->server_send_ms < x->server_recv_ms ||
+	    (x->server_send_ms - x->server_recv_ms) * NS_PER_MS >
+	        x->recv_raw_ns - x->send_raw_ns + (e->cfg.stamp_hi_ns - e->cfg.stamp_lo_ns) +
+	            e->cfg.tolerance_ns)
+		return EST_INVALID;
+	/* The rate is taken as constant over the window, so old exchanges go. */
+	while (e->win_n > 0 && win_at(e, 0)->recv_raw_ns < x->recv_raw_ns - e->cfg.window_ns)
+		win_drop_oldest(e);
+	while (e->held_n > 0 && e->held[0].recv_raw_ns < x->recv_raw_ns - e->cfg.window_ns)
+		held_drop_oldest(e);
+
+	double guess;
+	if (!skew(e, &guess))
+		guess = 0;
+	window_points(e, x, &ps);
+	if (e->win_n == 0 || agree(&ps, &e->cfg, guess)) {
+		win_push(e, x);
+		skew_note(e, x);
+		e->count.taken++;
+		/* What was held aside agreed with neither the window nor this: outliers. */
+		e->count.outliers += e->held_n;
+		e->held_n = 0;
+		e->shifted = recent_apart(e) ? e->shifted + 1 : 0;
+		if (e->shifted >= e->cfg.step_min) {
+			restart_from_recent(e, RECENT);
+			return EST_STEP;
+		}
+		return EST_TAKEN;
+	}
+
+	if (e->held_n == EST_HELD_MAX)
+		held_drop_oldest(e);
+	e->held[e->held_n++] = *x;
+	/* Held exchanges that disagree among themselves are not one new clock: the oldest go. */
+	for (;;) {
+		held_points(e, &ps);
+		if (e->held_n == 1 || agree(&ps, &e->cfg, guess))
+			break;
+		held_drop_oldest(e);
+	}
+	if (e->held_n < e->cfg.step_min)
+		return EST_HELD;
+
+	remember_skew(e);
+	e->win_first = 0;
+	e->win_n = 0;
+	skew_clear(e);
+	for (unsigned i = 0; i < e->held_n; i++) {
+		win_push(e, &e->held[i]);
+		skew_note(e, &e->held[i]);
+	}
+	e->count.taken += e->held_n;
+	e->held_n = 0;
+	e->shifted = 0;
+	e->count.steps++;
+	return EST_STEP;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * The skew through the middles of the stretches' bounds: each stretch's tightest upper and lower
+ * bound, brought to their mean time at skew s0, give one point between them; the skew is the
+ * median of the slopes between each point of the older half and its partner half the history
+ * later. The median keeps a few disturbed stretches (a floor that changed on one side, a burst
+ * of queueing) from tilting it, and the points' middles do not move when both floors do.
+ */
+static double middle_skew(const struct pts *ps, double s0)
+{
+	double x[EST_SKEW_CAPACITY + 1], y[EST_SKEW_CAPACITY + 1], slope[EST_SKEW_CAPACITY / 2 + 1];
+	unsigned half = ps->n / 2;
+
+	for (unsigned i = 0; i < ps->n; i++) {
+		const struct pt *p = &ps->p[i];
+		x[i] = (p->x1 + p->x4) / 2;
+		y[i] = (p->u + s0 * (x[i] - p->x1) + p->l + s0 * (x[i] - p->x4)) / 2;
+	}
+	for (unsigned i = 0; i < half; i++)
+		slope[i] = (y[i + half] - y[i]) / (x[i + half] - x[i]);
+	qsort(slope, half, sizeof(slope[0]), cmp_double);
+	return half % 2 ? slope[half / 2] : (slope[half / 2 - 1] + slope[half / 2]) / 2;
+}
+
+/* Stretches the history needs before its skew is used: fewer span too little time. */
+#define MIN_STRETCHES 8
+
+/* Whether the history tells the skew better than what came before it: at the start, once it
+ * has a few stretches; after a step, once it spans half its window, as the history before the
+ * step did. */
+static bool history_ready(const struct est_state *e)
+{
+	if (e->skew_n < MIN_STRETCHES)
+		return false;
+	if (!e->have_prior)
+		return true;
+	const struct stretch *oldest = &e->skew[e->skew_first];
+	const struct stretch *newest =
+	    &e->skew[(e->skew_first + e->skew_n - 1) % EST_SKEW_CAPACITY];
+	return newest->low.raw_ns - oldest->up.raw_ns >= e->cfg.skew_window_ns / 2;
+}
+
+/* The skew: from the history once it is ready; until then the one from before the last step (a
+ * step of the platform's clock leaves its rate alone). False at the very start, while neither
+ * exists. */
+static bool skew(const struct est_state *e, double *out)
+{
+	if (history_ready(e)) {
+		*out = e->history_skew;
+		return true;
+	}
+	*out = e->prior_skew;
+	return e->have_prior;
+}
+
+/* The skew of the closed stretches, computed once as each closes rather than at every use. */
+static void history_update(struct est_state *e)
+{
+	struct pts ps;
+
+	if (e->skew_n < 2)
+		return;
+	pts_start_at(&ps, &e->skew[e->skew_first].low);
+	for (unsigned i = 0; i < e->skew_n; i++) {
+		const struct stretch *st = &e->skew[(e->skew_first + i) % EST_SKEW_CAPACITY];
+		pts_add_bounds(&ps, &st->up, &st->low);
+	}
+	/* Twice: the first pass's skew brings each stretch's two bounds together better. */
+	double s = middle_skew(&ps, 0);
+	s = middle_skew(&ps, s);
+	e->history_skew = fmin(fmax(s, -e->cfg.max_skew), e->cfg.max_skew);
+}
+
+static void remember_skew(struct est_state *e)
+{
+	if (history_ready(e)) {
+		e->prior_skew = e->history_skew;
+		e->have_prior = true;
+	}
+}
+
+bool est_now(const struct est_state *e, int64_t raw_ns, struct est_estimate *out)
+{
+	struct pts ps;
+	const double smax = e->cfg.max_skew;
+
+	if (e->win_n == 0)
+		return false;
+	window_points(e, NULL, &ps);
+
+	/* The skews that keep every bound; if the bounds conflict a little (within the
+	 * tolerance), the one skew that comes closest. */
+	double s_best = argmax(&ps, WIDTH, 0, -smax, smax);
+	double w_best = width(&ps, s_best);
+	double level = w_best >= 0 ? 0 : w_best;
+	double s_lo = width(&ps, -smax) >= level ? -smax : edge(&ps, level, -smax, s_best);
+	double s_hi = width(&ps, smax) >= level ? smax : edge(&ps, level, smax, s_best);
+	/* Until the history tells the skew, the middle of those the window allows: the nominal
+	 * rate while the window is short and allows almost any. */
+	double s;
+	if (!skew(e, &s))
+		s = (s_lo + s_hi) / 2;
+	/* Kept among the skews the window allows, so the line keeps the window's bounds. */
+	s = fmin(fmax(s, s_lo), s_hi);
+
+	double x = (double)(raw_ns - ps.ref_raw_ns);
+	double y = (upper(&ps, s, x) + lower(&ps, s, x)) / 2;
+	/* Whatever line keeps the bounds, it passes between these at x. */
+	double y_hi = upper(&ps, argmax(&ps, UPPER_AT, x, s_lo, s_hi), x);
+	double y_lo = lower(&ps, argmax(&ps, MINUS_LOWER_AT, x, s_lo, s_hi), x);
+	double err = fmax(fmax(y_hi - y, y - y_lo), 0) + (w_best < 0 ? -w_best : 0);
+
+	int64_t min_rtt = INT64_MAX;
+	for (unsigned i = 0; i < e->win_n; i++) {
+		const struct est_exchange *w = win_at(e, i);
+		int64_t rtt = w->recv_raw_ns - w->send_raw_ns -
+		              (w->server_send_ms - w->server_recv_ms) * NS_PER_MS +
+		              (e->cfg.stamp_hi_ns - e->cfg.stamp_lo_ns);
+		if (rtt < min_rtt)
+			min_rtt = rtt;
+	}
+	*out = (struct est_estimate){
+	    .raw_ns = raw_ns,
+	    .platform_ns = ps.ref_ns + (raw_ns - ps.ref_raw_ns) + llround(y),
+	    .error_ns = (int64_t)ceil(err),
+	    .skew = s,
+	    .exchanges = e->win_n,
+	    .min_rtt_ns = min_rtt,
+	};
+	return true;
+}
+
+void est_clear(struct est_state *e)
+{
+	skew_clear(e);
+	e->shifted = 0;
+	e->win_first = 0;
+	e->win_n = 0;
+	e->held_n = 0;
+}
+
+const struct est_counters *est_counters(const struct est_state *e)
+{
+	return &e->count;
+}

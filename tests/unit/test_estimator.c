@@ -1,0 +1,454 @@
+/*
+ * Unit tests for estimator: seeded synthetic exchange streams with a known platform clock, for
+ * each condition the estimator must hold up under, and the error against the truth.
+ *
+ * The stream is what the sync role makes: a burst of 8 requests 200 ms apart every 8 s. Each
+ * request takes a drawn delay to the platform, which stamps its receipt and its answer in whole
+ * ms (truncated), and a drawn delay back. The platform's clock runs at its own rate against the
+ * gateway's raw oscillator, may wander, and may step.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "estimator.h"
+#include "runner.h"
+
+#define MS          1000000LL
+#define S           1000000000LL
+#define PLATFORM_T0 INT64_C(1795554000123456789) /* 2026-11-24T21:00:00.123456789Z */
+#define POLL_NS     (8 * S)
+#define BURST       8
+#define SPACING_NS  (200 * MS)
+#define SETTLE_NS   (120 * S) /* errors count from here on */
+#define ERRORS_MAX  4096
+
+enum dist { UNIFORM, EXPONENTIAL };
+
+struct path {
+	double base_ms;   /* the delay's floor */
+	enum dist dist;   /* what is added to it */
+	double spread_ms; /* uniform: 0 to 2 x spread; exponential: mean */
+};
+
+struct scenario {
+	const char *name;
+	struct path up, down;
+	double skew;   /* the platform's rate over the oscillator's, minus 1 */
+	double wander; /* amplitude of a sinusoidal wander of the skew */
+	double wander_period_s;
+	int64_t step_at_ns; /* the platform's clock steps by step_ns here (0: never) */
+	int64_t step_ns;
+	int64_t floor_change_at_ns; /* from here on both floors move by floor_change_ms */
+	double floor_change_ms;
+	unsigned outlier_every; /* every n-th exchange has its stamps 1 s off (0: none) */
+	int64_t duration_ns;
+	uint64_t seed;
+};
+
+struct result {
+	double p95_ms, max_ms;      /* |estimate - truth| after SETTLE_NS */
+	unsigned n;                 /* estimates compared */
+	unsigned uncovered;         /* estimates whose error bound did not cover the truth */
+	double max_bound_ms;        /* largest error bound after SETTLE_NS */
+	double final_error_ms;      /* at the end */
+	double error_after_step_ms; /* worst from 60 s after the step on */
+	struct est_counters count;
+};
+
+static uint64_t rng_state;
+
+static double uniform01(void)
+{
+	/* xorshift64*: reproducible everywhere, no libc state. */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (double)((rng_state * UINT64_C(2685821657736338717)) >> 11) / 9007199254740992.0;
+}
+
+static int64_t delay_ns(const struct path *p, double extra_ms)
+{
+	double d = p->base_ms + extra_ms;
+	if (p->dist == UNIFORM)
+		d += 2 * p->spread_ms * uniform01();
+	else
+		d += -p->spread_ms * log(1 - uniform01());
+	return (int64_t)(d * MS);
+}
+
+/* The platform's clock at raw time r, ns since the epoch. */
+static int64_t platform(const struct scenario *sc, int64_t r)
+{
+	double t = (double)r;
+	double drift = sc->skew * t;
+	if (sc->wander != 0) {
+		double w = 2 * M_PI / (sc->wander_period_s * S);
+		drift += sc->wander * (1 - cos(w * t)) / w;
+	}
+	int64_t p = PLATFORM_T0 + r + llround(drift);
+	if (sc->step_at_ns != 0 && r >= sc->step_at_ns)
+		p += sc->step_ns;
+	return p;
+}
+
+static struct est_config config(void)
+{
+	struct est_config c = {
+	    .stamp_lo_ns = 0,
+	    .stamp_hi_ns = MS,
+	    .window_ns = 128 * S,
+	    .window_max = 128,
+	    .max_skew = 500e-6,
+	    .tolerance_ns = 20000,
+	    .step_min = 4,
+	    .skew_group_ns = 8 * S,
+	    .skew_window_ns = 600 * S,
+	};
+	return c;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static void run(const struct scenario *sc, struct result *res)
+{
+	static double errors[ERRORS_MAX];
+	struct est_config cfg = config();
+	struct est_state *e = est_create(&cfg);
+	unsigned n = 0, k = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	memset(res, 0, sizeof(*res));
+	rng_state = sc->seed;
+	for (int64_t poll = 0; poll < sc->duration_ns; poll += POLL_NS) {
+		int64_t last_recv = poll;
+		for (int i = 0; i < BURST; i++, k++) {
+			double extra = poll >= sc->floor_change_at_ns && sc->floor_change_at_ns != 0
+			                   ? sc->floor_change_ms
+			                   : 0;
+			/* Requests leave on the broker's loop ticks, at no fixed phase of the
+			 * platform's millisecond. */
+			int64_t r1 = poll + i * SPACING_NS + (int64_t)(uniform01() * 100 * MS);
+			int64_t r2 = r1 + delay_ns(&sc->up, extra);
+			int64_t r3 = r2 + (int64_t)(uniform01() * 2 * MS);
+			int64_t r4 = r3 + delay_ns(&sc->down, extra);
+			struct est_exchange x = {
+			    .send_raw_ns = r1,
+			    .recv_raw_ns = r4,
+			    .server_recv_ms = platform(sc, r2) / MS,
+			    .server_send_ms = platform(sc, r3) / MS,
+			};
+			if (sc->outlier_every != 0 &&
+			    k % sc->outlier_every == sc->outlier_every - 1) {
+				x.server_recv_ms += 1000;
+				x.server_send_ms += 1000;
+			}
+			est_add(e, &x);
+			last_recv = r4;
+		}
+		/* The estimate goes to chrony once the burst is over. */
+		int64_t now = last_recv + 50 * MS;
+		struct est_estimate est;
+		if (!est_now(e, now, &est))
+			continue;
+		double err_ms = (double)(est.platform_ns - platform(sc, now)) / MS;
+		if (now < SETTLE_NS)
+			continue;
+		if (fabs(err_ms) * MS > (double)est.error_ns) {
+			res->uncovered++;
+			if (res->uncovered == 1)
+				fprintf(stderr,
+				        "\n  %s: error %.3f ms over its bound %.3f ms at %.0f s",
+				        sc->name, err_ms, (double)est.error_ns / MS,
+				        (double)now / S);
+		}
+		if ((double)est.error_ns / MS > res->max_bound_ms)
+			res->max_bound_ms = (double)est.error_ns / MS;
+		if (sc->step_at_ns != 0 && now >= sc->step_at_ns + 60 * S &&
+		    fabs(err_ms) > res->error_after_step_ms)
+			res->error_after_step_ms = fabs(err_ms);
+		if (n < ERRORS_MAX)
+			errors[n++] = fabs(err_ms);
+		res->final_error_ms = err_ms;
+	}
+	qsort(errors, n, sizeof(errors[0]), cmp_double);
+	res->n = n;
+	res->p95_ms = n > 0 ? errors[(n * 95 + 99) / 100 - 1] : NAN;
+	res->max_ms = n > 0 ? errors[n - 1] : NAN;
+	res->count = *est_counters(e);
+	printf("\n  estimator: scenario=%s p95_ms=%.3f max_ms=%.3f bound_max_ms=%.3f uncovered=%u "
+	       "estimates=%u taken=%llu outliers=%llu steps=%llu",
+	       sc->name, res->p95_ms, res->max_ms, res->max_bound_ms, res->uncovered, n,
+	       (unsigned long long)res->count.taken, (unsigned long long)res->count.outliers,
+	       (unsigned long long)res->count.steps);
+	est_destroy(e);
+}
+
+static const struct path LAN = {0.1, UNIFORM, 0.05};
+static const struct path WAN = {10, UNIFORM, 10}; /* 20 ms +- 10 ms */
+static const struct path JITTERY = {20, EXPONENTIAL, 15};
+
+static struct scenario base(const char *name, struct path up, struct path down)
+{
+	struct scenario sc = {
+	    .name = name,
+	    .up = up,
+	    .down = down,
+	    .duration_ns = 1800 * S,
+	    .seed = UINT64_C(0x9e3779b97f4a7c15),
+	};
+	return sc;
+}
+
+static void lan_path_gives_a_tenth_of_a_millisecond(void)
+{
+	struct scenario sc = base("lan", LAN, LAN);
+	struct result r;
+
+	run(&sc, &r);
+	CU_ASSERT(r.p95_ms < 0.15);
+	CU_ASSERT_EQUAL(r.uncovered, 0);
+	CU_ASSERT_EQUAL(r.count.steps, 0);
+}
+
+static void wan_path_comes_within_its_delay_floors(void)
+{
+	struct scenario sc = base("wan", WAN, WAN);
+	struct result r;
+
+	run(&sc, &r);
+	CU_ASSERT(r.p95_ms < 0.6);
+	CU_ASSERT_EQUAL(r.uncovered, 0);
+	CU_ASSERT_EQUAL(r.count.steps, 0);
+	CU_ASSERT_EQUAL(r.count.outliers, 0);
+}
+
+static void jittery_path_uses_the_least_delayed_exchanges(void)
+{
+	struct scenario sc = base("jittery", JITTERY, JITTERY);
+	struct result r;
+
+	run(&sc, &r);
+	CU_ASSERT(r.p95_ms < 0.8);
+	CU_ASSERT_EQUAL(r.uncovered, 0);
+}
+
+static void platform_rate_200_ppm_off_either_way_is_followed(void)
+{
+	const double skews[] = {200e-6, -200e-6, 50e-6};
+	const char *names[] = {"skew+200ppm", "skew-200ppm", "drift+50ppm"};
+
+	for (int i = 0; i < 3; i++) {
+		struct scenario sc = base(names[i], WAN, WAN);
+		struct result r;
+		sc.skew = skews[i];
+		sc.seed += (uint64_t)i;
+		run(&sc, &r);
+		CU_ASSERT(r.p95_ms < 0.8);
+		CU_ASSERT_EQUAL(r.uncovered, 0);
+		CU_ASSERT_EQUAL(r.count.steps, 0);
+	}
+}
+
+static void slowly_wandering_rate_is_followed(void)
+{
+	/* 2 ppm around 100 ppm over 10 minutes: a board warming and cooling. */
+	struct scenario sc = base("wander", WAN, WAN);
+	struct result r;
+
+	sc.skew = 100e-6;
+	sc.wander = 2e-6;
+	sc.wander_period_s = 600;
+	run(&sc, &r);
+	CU_ASSERT(r.p95_ms < 0.8);
+	CU_ASSERT_EQUAL(r.uncovered, 0);
+}
+
+static void platform_step_is_detected_and_followed_within_a_few_polls(void)
+{
+	struct scenario sc = base("step", WAN, WAN);
+	struct result r;
+
+	sc.step_at_ns = 900 * S;
+	sc.step_ns = 20 * MS;
+	run(&sc, &r);
+	CU_ASSERT_EQUAL(r.count.steps, 1);
+	CU_ASSERT(r.error_after_step_ms < 1.0);
+	CU_ASSERT(fabs(r.final_error_ms) < 0.6);
+}
+
+static void step_back_is_followed_too(void)
+{
+	struct scenario sc = base("step-back", LAN, LAN);
+	struct result r;
+
+	sc.step_at_ns = 600 * S;
+	sc.step_ns = -20 * MS;
+	run(&sc, &r);
+	CU_ASSERT_EQUAL(r.count.steps, 1);
+	CU_ASSERT(r.error_after_step_ms < 1.0);
+}
+
+static void outliers_never_move_the_estimate(void)
+{
+	/* One exchange in 37 with both stamps a second off. */
+	struct scenario sc = base("outliers", WAN, WAN);
+	struct result r;
+
+	sc.outlier_every = 37;
+	run(&sc, &r);
+	CU_ASSERT(r.count.outliers > 0);
+	CU_ASSERT_EQUAL(r.count.steps, 0);
+	CU_ASSERT(r.p95_ms < 0.6);
+	CU_ASSERT(r.max_ms < 2.0);
+	CU_ASSERT_EQUAL(r.uncovered, 0);
+}
+
+static void asymmetric_path_is_no_worse_than_its_floor(void)
+{
+	/* 30 ms up, 10 ms down: no method can see the 10 ms this puts on the offset. */
+	struct path up = {28, UNIFORM, 2}, down = {8, UNIFORM, 2};
+	struct scenario sc = base("asym", up, down);
+	struct result r;
+
+	run(&sc, &r);
+	CU_ASSERT(r.p95_ms < 10.0 + 0.5);
+	CU_ASSERT_EQUAL(r.uncovered, 0);
+}
+
+static void floor_change_up_or_down_keeps_the_estimate(void)
+{
+	const double change[] = {15, -8};
+	const char *names[] = {"floor-up", "floor-down"};
+
+	for (int i = 0; i < 2; i++) {
+		struct scenario sc = base(names[i], WAN, WAN);
+		struct result r;
+		sc.floor_change_at_ns = 900 * S;
+		sc.floor_change_ms = change[i];
+		run(&sc, &r);
+		CU_ASSERT(r.p95_ms < 0.8);
+		CU_ASSERT_EQUAL(r.uncovered, 0);
+		CU_ASSERT_EQUAL(r.count.steps, 0);
+	}
+}
+
+static void window_stays_within_its_bounds_over_a_long_run(void)
+{
+	struct est_config cfg = config();
+	struct est_state *e = est_create(&cfg);
+	struct est_estimate est;
+	struct scenario sc = base("long", LAN, LAN);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	rng_state = 42;
+	for (int64_t i = 0; i < 20000; i++) {
+		int64_t r1 = i * 250 * MS;
+		int64_t r4 = r1 + delay_ns(&sc.up, 0) + delay_ns(&sc.down, 0);
+		struct est_exchange x = {r1, r4, platform(&sc, r1 + (r4 - r1) / 2) / MS,
+		                         platform(&sc, r1 + (r4 - r1) / 2) / MS};
+		est_add(e, &x);
+	}
+	CU_ASSERT_TRUE_FATAL(est_now(e, 20000 * 250 * MS, &est));
+	CU_ASSERT(est.exchanges <= cfg.window_max);
+	CU_ASSERT(est.exchanges >= 100);
+	est_destroy(e);
+}
+
+static void one_exchange_gives_its_own_bounds(void)
+{
+	struct est_config cfg = config();
+	struct est_state *e = est_create(&cfg);
+	struct est_estimate est;
+	/* Sent at 0, answered 20 ms later; the platform stamped 1000 and 1001 ms. */
+	struct est_exchange x = {0, 20 * MS, 1000, 1001};
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_FALSE(est_now(e, 0, &est));
+	CU_ASSERT_EQUAL(est_add(e, &x), EST_TAKEN);
+	CU_ASSERT_TRUE_FATAL(est_now(e, 20 * MS, &est));
+	/* At receipt the platform's time is at least 1001 ms (its send stamp) and less than
+	 * 1001 ms + 20 ms (it received before 1001 ms, 20 ms ago), up to the skew's reach. */
+	int64_t lo = 1001 * MS, hi = 1001 * MS + 20 * MS;
+	CU_ASSERT(est.platform_ns >= lo && est.platform_ns <= hi);
+	CU_ASSERT(est.platform_ns - est.error_ns <= lo + 20000);
+	CU_ASSERT(est.platform_ns + est.error_ns >= hi - 20000);
+	CU_ASSERT_EQUAL(est.exchanges, 1);
+	CU_ASSERT_EQUAL(est.min_rtt_ns, 20 * MS - MS + MS);
+	est_destroy(e);
+}
+
+static void impossible_exchanges_are_refused(void)
+{
+	struct est_config cfg = config();
+	struct est_state *e = est_create(&cfg);
+	struct est_estimate est;
+	/* Answered before sent; stamped out of order; the platform took 50 ms of a 20 ms trip. */
+	struct est_exchange bad[] = {
+	    {100, 50, 1000, 1000}, {0, 20 * MS, 1001, 1000}, {0, 20 * MS, 1000, 1050}};
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(est_add(e, &bad[i]), EST_INVALID);
+	CU_ASSERT_FALSE(est_now(e, 0, &est));
+	est_destroy(e);
+}
+
+static void bad_configurations_are_refused(void)
+{
+	struct est_config c = config();
+
+	c.window_max = 0;
+	CU_ASSERT_PTR_NULL(est_create(&c));
+	c = config();
+	c.window_max = EST_CAPACITY + 1;
+	CU_ASSERT_PTR_NULL(est_create(&c));
+	c = config();
+	c.step_min = EST_HELD_MAX + 1;
+	CU_ASSERT_PTR_NULL(est_create(&c));
+	c = config();
+	c.stamp_hi_ns = c.stamp_lo_ns;
+	CU_ASSERT_PTR_NULL(est_create(&c));
+	c = config();
+	c.max_skew = 0;
+	CU_ASSERT_PTR_NULL(est_create(&c));
+}
+
+static int init_estimator_tests(void)
+{
+	static CU_TestInfo tests[] = {
+	    RUNNER_TEST(lan_path_gives_a_tenth_of_a_millisecond),
+	    RUNNER_TEST(wan_path_comes_within_its_delay_floors),
+	    RUNNER_TEST(jittery_path_uses_the_least_delayed_exchanges),
+	    RUNNER_TEST(platform_rate_200_ppm_off_either_way_is_followed),
+	    RUNNER_TEST(slowly_wandering_rate_is_followed),
+	    RUNNER_TEST(platform_step_is_detected_and_followed_within_a_few_polls),
+	    RUNNER_TEST(step_back_is_followed_too),
+	    RUNNER_TEST(outliers_never_move_the_estimate),
+	    RUNNER_TEST(asymmetric_path_is_no_worse_than_its_floor),
+	    RUNNER_TEST(floor_change_up_or_down_keeps_the_estimate),
+	    RUNNER_TEST(window_stays_within_its_bounds_over_a_long_run),
+	    RUNNER_TEST(one_exchange_gives_its_own_bounds),
+	    RUNNER_TEST(impossible_exchanges_are_refused),
+	    RUNNER_TEST(bad_configurations_are_refused),
+	    CU_TEST_INFO_NULL,
+	};
+	return runner_add_suite("estimator", tests);
+}
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	if (init_estimator_tests() != 0) {
+		CU_cleanup_registry();
+		return 1;
+	}
+	return runner_run();
+}
