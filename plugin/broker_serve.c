@@ -51,16 +51,18 @@ bool bsv_answer(struct bsv_role *r, const struct mosquitto_evt_message *m)
 	char answer[CDC_BUF_SIZE];
 	struct timespec recv, send;
 	enum cdc_status why;
+	const char *requester = mosquitto_client_id(m->client);
 
-	if (!rte_response_topic(m->topic, topic, sizeof(topic)))
+	/* Without an id the answer would go to every subscriber. Mosquitto gives every client
+	 * one (it makes one up for a client that sends none), so this never happens. */
+	if (requester == NULL || !rte_response_topic(m->topic, topic, sizeof(topic)))
 		return false;
 	int64_t raw = bck_raw_ns();
 	if (!answer_time(r, raw, &recv)) {
 		r->stats.unsynced++;
 		return false;
 	}
-	if (!rtl_allow(r->per_client, mosquitto_client_id(m->client), raw) ||
-	    !rtl_allow(r->total, "", raw)) {
+	if (!rtl_allow(r->per_client, requester, raw) || !rtl_allow(r->total, "", raw)) {
 		r->stats.rate_limited++;
 		return false;
 	}
@@ -78,7 +80,15 @@ bool bsv_answer(struct bsv_role *r, const struct mosquitto_evt_message *m)
 			    m->topic, cdc_status_name(why));
 		return false;
 	}
-	if (mosquitto_broker_publish_copy(NULL, topic, n, answer, 0, false, NULL) !=
+	/*
+	 * To the requester alone, as the platform delivers: the platform's device SDK never
+	 * subscribes to its response topic (the platform subscribes the device itself), and no
+	 * other client may read a device's answers. A message for one client id skips the
+	 * subscriptions, so a device that did subscribe gets it once. The broker looks the id up
+	 * when it queues the message, at its next loop pass: a connection that has taken the id
+	 * over by then gets it, as the device's newest connection does on the platform.
+	 */
+	if (mosquitto_broker_publish_copy(requester, topic, n, answer, 0, false, NULL) !=
 	    MOSQ_ERR_SUCCESS)
 		return false;
 	r->stats.answered++;

@@ -3,6 +3,7 @@
  *
  * As the platform emulator it answers from the system clock. On a gateway (next to the sync
  * role) it answers LAN devices only while the gateway knows the time, rate-limited per client.
+ * Either way an answer goes to the client that asked, and to no other, as the platform's does.
  */
 #ifndef IOTNTP_BROKER_SERVE_H
 #define IOTNTP_BROKER_SERVE_H

@@ -57,15 +57,14 @@ chain_wait 120 chain_chrony_synced || chain_die "chronyd never selected the IOT 
 platform_ms=$(awk -v o="$CHAIN_PLATFORM_OFFSET" 'BEGIN { printf "%.0f", o * 1000 }')
 shift_ms=$((platform_ms + SHIFT_S * 1000))
 
-# Observers, from before the attack to the end: every status the plugin publishes, every answer
-# on any device's response topic (who may read a forged one), and a LAN device's own answers.
-# Each line starts with the time it was received.
+# Observers, from before the attack to the end: every status the plugin publishes, and every
+# answer on any device's response topic (who may read a forged one). The LAN device below
+# records its own answers. Each line starts with the time it was received.
 chain_spawn statuses stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" \
 	-i iotntp-test-statuses -t iotntp/status -F '%U %p'
 chain_spawn responses stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" \
 	-i iotntp-test-responses -t '/ext/ntp/+/+/response' -F '%U %t %p'
-chain_spawn lan_sub stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" \
-	-i lan-landev-sub -t "$LAN_RESPONSE" -F '%U %p'
+: >"$CHAIN_DIR/lan_sub.log"
 has_lines() { [ -s "$1" ]; }
 # The retained status arrives once the subscription is in place; the platform's next answer
 # shows the response watcher's.
@@ -76,7 +75,9 @@ chain_wait $((3 * POLL_S + 10)) has_lines "$CHAIN_DIR/responses.log" ||
 # The LAN device asks once a second until told to stop, one connection a request, so that a
 # request leaves within milliseconds of its deviceSendTime. At QoS 1: an answered QoS 0 request
 # goes no further than the gateway, and only a request that is routed on reaches the impostor's
-# subscription too, which lets it try to answer the device.
+# subscription too, which lets it try to answer the device. Its answers come to it alone, so
+# it records them itself (mosquitto_rr: subscribed to its response topic, which a forged answer
+# would reach, it prints the first message there).
 lan_device() {
 	local i now
 	for ((i = 0; i < LAN_MAX; i++)); do
@@ -84,8 +85,9 @@ lan_device() {
 		now=${EPOCHREALTIME/./}
 		now=$((now / 1000))
 		echo "$now" >>"$CHAIN_DIR/lan_requests.txt"
-		timeout 10 mosquitto_pub -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" -i lan-landev -q 1 \
-			-t "$LAN_REQUEST" -m "{\"deviceSendTime\":\"$now\"}" || true
+		timeout 10 mosquitto_rr -V mqttv311 -h 127.0.0.1 -p "$CHAIN_GATEWAY_PORT" -i lan-landev \
+			-q 1 -t "$LAN_REQUEST" -e "$LAN_RESPONSE" -m "{\"deviceSendTime\":\"$now\"}" \
+			-W 5 -F '%U %p' >>"$CHAIN_DIR/lan_sub.log" || true
 		sleep 1 # the device's pace, not a wait for readiness
 	done
 }
