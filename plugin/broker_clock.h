@@ -1,5 +1,6 @@
 /*
- * broker_clock: the two clocks every exchange is measured with.
+ * broker_clock: the clocks the plugin reads: CLOCK_MONOTONIC_RAW for every interval and the
+ * estimate, CLOCK_REALTIME to pair with it for chrony and to stamp requests.
  */
 #ifndef IOTNTP_BROKER_CLOCK_H
 #define IOTNTP_BROKER_CLOCK_H
@@ -8,14 +9,6 @@
 #include <stdint.h>
 #include <sys/timex.h>
 #include <time.h>
-
-/* CLOCK_MONOTONIC in ns: intervals, immune to steps of the system clock. */
-static inline int64_t bck_mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* CLOCK_MONOTONIC_RAW in ns: the oscillator alone, untouched by any slew or step. */
 static inline int64_t bck_raw_ns(void)

@@ -11,14 +11,23 @@
 #include "status.h"
 #include "sync.h"
 
+/* chronyd gets the platform's time once a second (its refclock polls every 2 s and takes the
+ * latest; config/chrony/iotntp.conf), whatever the poll: the estimate holds between answers. */
+#define FEED_INTERVAL_NS XCH_NS_PER_S
+
 struct bsy_role {
 	mosquitto_plugin_id_t *id;
 	struct opt_config cfg;
 	struct syn_engine *engine;
 	struct rcs_writer *refclock;
 	enum rcs_state refclock_state;
-	struct xch_sample last_sample;
+	struct xch_sample last_sample; /* the last estimate chrony got, as a sample */
+	int64_t last_error_ns;         /* and its error bound */
 	bool have_sample;
+	struct est_estimate line; /* the estimate last fed, for answering LAN devices between */
+	int64_t next_feed_ns;     /* CLOCK_MONOTONIC_RAW of chrony's next sample */
+	bool bound_logged;
+	struct timespec since; /* when synced last changed, or the start */
 	const struct srv_stats *serve_stats;
 	const struct rte_stats *route_stats;
 	bool registered_tick;
@@ -43,8 +52,11 @@ static void publish_status(struct bsy_role *r)
 	char buf[STS_BUF_SIZE];
 	struct sts_view v = {
 	    .synced = syn_synced(r->engine),
+	    .since = r->since,
 	    .have_sample = r->have_sample,
 	    .last_sample = r->last_sample,
+	    .error_ns = r->last_error_ns,
+	    .estimator = syn_estimator_counters(r->engine),
 	    .counters = syn_counters(r->engine),
 	    .refclock_connected = rcs_connected(r->refclock),
 	    .samples_to_chrony = rcs_sent(r->refclock),
@@ -69,28 +81,70 @@ static void publish_exchange(struct bsy_role *r)
 		mosquitto_broker_publish_copy(NULL, r->cfg.exchange_topic, n, buf, 0, false, NULL);
 }
 
-static void poll_finished(struct bsy_role *r, const struct syn_poll_result *res)
+/* Half the round trip chrony is told (the refclock's delay) goes into the root distance LAN
+ * clients see; an error bound beyond it would leave them an error bound that is not honest. */
+static void check_bound(struct bsy_role *r, int64_t error_ns)
 {
-	if (res->have_sample) {
-		r->last_sample = res->sample;
-		r->have_sample = true;
-		log_refclock(r, rcs_send(r->refclock, &res->sample.recv_real,
-		                         (double)res->sample.offset_ns / 1e9));
-	} else {
-		log_refclock(r, rcs_connect(r->refclock));
-	}
+	int64_t covered_ns = (int64_t)r->cfg.refclock_delay_ms * XCH_NS_PER_MS / 2;
 
+	if (error_ns <= covered_ns || r->bound_logged)
+		return;
+	r->bound_logged = true;
+	mosquitto_log_printf(MOSQ_LOG_WARNING,
+	                     "iotntp: the error bound, %.1f ms, is more than chrony's refclock "
+	                     "'delay %.3f' covers (half of it): raise delay in the 'refclock SOCK' "
+	                     "line of /etc/chrony/conf.d/iotntp.conf to %.3f and "
+	                     "plugin_opt_refclock_delay_ms to match",
+	                     (double)error_ns / 1e6, r->cfg.refclock_delay_ms / 1e3,
+	                     (double)(2 * error_ns / XCH_NS_PER_MS + 1) / 1e3);
+}
+
+/* Gives chrony the platform's time now, as the estimator has it, while the last poll was
+ * answered: after a poll without an answer chrony gets nothing, and holds over on its own
+ * rather than on an extrapolation. Meanwhile the socket is retried, to be ready when time
+ * comes. */
+static void feed_chrony(struct bsy_role *r, int64_t raw)
+{
+	struct est_estimate est;
+
+	r->next_feed_ns = raw + FEED_INTERVAL_NS;
+	if (!syn_fresh(r->engine) || !syn_estimate(r->engine, raw, &est)) {
+		log_refclock(r, rcs_connect(r->refclock));
+		return;
+	}
+	/* The system clock read right after the raw one: the sample pairs the two. */
+	struct timespec real = bck_real();
+	int64_t real_ns = (int64_t)real.tv_sec * XCH_NS_PER_S + real.tv_nsec;
+	r->line = est;
+	r->last_sample = (struct xch_sample){
+	    .recv_real = real,
+	    .offset_ns = est.platform_ns - real_ns,
+	    .rtt_ns = est.min_rtt_ns,
+	    .recv_raw_ns = raw,
+	};
+	r->last_error_ns = est.error_ns;
+	r->have_sample = true;
+	check_bound(r, est.error_ns);
+	log_refclock(r, rcs_send(r->refclock, &real, (double)r->last_sample.offset_ns / 1e9));
+}
+
+static void poll_finished(struct bsy_role *r, const struct syn_poll_result *res, int64_t raw)
+{
+	/* A poll's answers go to chrony at once: the first ones start the feed. */
+	feed_chrony(r, raw);
 	if (res->synced && !res->was_synced)
 		mosquitto_log_printf(MOSQ_LOG_NOTICE,
-		                     "iotntp: synchronised to the platform: offset %+.6f s, round "
-		                     "trip %.3f ms",
-		                     (double)res->sample.offset_ns / 1e9,
-		                     (double)res->sample.rtt_ns / 1e6);
+		                     "iotntp: synchronised to the platform: offset %+.6f s, error "
+		                     "bound %.3f ms",
+		                     (double)r->last_sample.offset_ns / 1e9,
+		                     (double)r->last_error_ns / 1e6);
 	else if (!res->synced && res->was_synced)
 		mosquitto_log_printf(MOSQ_LOG_WARNING,
 		                     "iotntp: lost sync: no valid answer in %u polls; chrony gets "
 		                     "no samples until the platform answers again",
 		                     r->cfg.max_failed_polls);
+	if (res->synced != res->was_synced)
+		r->since = bck_real();
 	publish_status(r);
 }
 
@@ -104,7 +158,7 @@ static int on_tick(int event, void *event_data, void *userdata)
 	(void)event;
 	(void)event_data;
 	struct timespec real = bck_real();
-	int64_t mono = bck_mono_ns();
+	int64_t raw = bck_raw_ns();
 	/*
 	 * At most one request per tick keeps the burst spread out even after a slow loop.
 	 *
@@ -117,24 +171,25 @@ static int on_tick(int event, void *event_data, void *userdata)
 	 * By id, the request reaches the newest connection with that id: the impostor while it
 	 * stays, whose answers are dropped, and the bridge again as soon as it leaves.
 	 */
-	if (syn_request_due(r->engine, mono, bck_ms(&real), &id)) {
+	if (syn_request_due(r->engine, raw, bck_ms(&real), &id)) {
 		int n = cdc_encode_request(payload, sizeof(payload), id);
 		if (n > 0)
 			mosquitto_broker_publish_copy(r->cfg.bridge_client_id, r->cfg.request_topic,
 			                              n, payload, 0, false, NULL);
 	}
-	if (syn_poll_done(r->engine, mono, &res))
-		poll_finished(r, &res);
+	if (syn_poll_done(r->engine, raw, &res))
+		poll_finished(r, &res, raw);
+	else if (raw >= r->next_feed_ns && syn_fresh(r->engine))
+		feed_chrony(r, raw);
 	return MOSQ_ERR_SUCCESS;
 }
 
 void bsy_take_answer(struct bsy_role *r, const void *payload, size_t len)
 {
-	int64_t mono = bck_mono_ns();
-	struct timespec real = bck_real();
 	int64_t raw = bck_raw_ns();
+	struct timespec real = bck_real();
 
-	enum syn_verdict v = syn_response(r->engine, payload, len, mono, &real, raw);
+	enum syn_verdict v = syn_response(r->engine, payload, len, raw, &real);
 	if ((v == SYN_ACCEPTED || v == SYN_DISCARDED_RTT) && r->cfg.exchange_topic[0] != '\0')
 		publish_exchange(r);
 }
@@ -153,7 +208,8 @@ static struct syn_config engine_config(const struct opt_config *cfg)
 	    .max_rtt_ns = (int64_t)cfg->max_rtt_ms * XCH_NS_PER_MS,
 	    .burst = cfg->burst,
 	    .max_failed_polls = cfg->max_failed_polls,
-	    .server_bias_ns = cfg->server_time_truncated ? XCH_NS_PER_MS / 2 : 0,
+	    .stamp_lo_ns = cfg->server_time_truncated ? 0 : -XCH_NS_PER_MS / 2,
+	    .stamp_hi_ns = cfg->server_time_truncated ? XCH_NS_PER_MS : XCH_NS_PER_MS / 2,
 	};
 	return sc;
 }
@@ -165,6 +221,7 @@ struct bsy_role *bsy_start(mosquitto_plugin_id_t *id, const struct opt_config *c
 		goto nomem;
 	r->id = id;
 	r->cfg = *cfg;
+	r->since = bck_real();
 	struct syn_config sc = engine_config(cfg);
 	r->engine = syn_create(&sc);
 	r->refclock = rcs_create(cfg->refclock_socket);
@@ -197,8 +254,13 @@ bool bsy_platform_time(const struct bsy_role *r, struct timespec *at_sample, int
 {
 	if (!r->have_sample || !syn_synced(r->engine))
 		return false;
-	*at_sample = xch_timespec_add(&r->last_sample.recv_real, r->last_sample.offset_ns);
-	*raw_ns = r->last_sample.recv_raw_ns;
+	/* The line chrony was last fed, at the platform's rate: a LAN answer costs no estimate. */
+	int64_t raw = bck_raw_ns();
+	double ahead = (double)(raw - r->line.raw_ns) * r->line.skew;
+	struct timespec at = {.tv_sec = (time_t)(r->line.platform_ns / XCH_NS_PER_S),
+	                      .tv_nsec = (long)(r->line.platform_ns % XCH_NS_PER_S)};
+	*at_sample = xch_timespec_add(&at, raw - r->line.raw_ns + (int64_t)ahead);
+	*raw_ns = raw;
 	return true;
 }
 

@@ -50,6 +50,7 @@ static const struct opt_spec specs[] = {
     UINT("response_timeout_ms", response_timeout_ms, 100, 60000),
     UINT("max_rtt_ms", max_rtt_ms, 1, 60000),
     UINT("max_failed_polls", max_failed_polls, 1, 1000),
+    UINT("refclock_delay_ms", refclock_delay_ms, 1, 10000),
     BOOL("server_time_truncated", server_time_truncated),
     BOOL("serve_lan", serve_lan),
     BOOL("authoritative", authoritative),
@@ -60,7 +61,8 @@ static const struct opt_spec specs[] = {
 };
 #define SPEC_COUNT (sizeof(specs) / sizeof(specs[0]))
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
+                                                      ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -174,6 +176,7 @@ static void set_defaults(struct opt_config *cfg)
 	cfg->burst_spacing_ms = OPT_DEFAULT_SPACING_MS;
 	cfg->response_timeout_ms = OPT_DEFAULT_TIMEOUT_MS;
 	cfg->max_rtt_ms = OPT_DEFAULT_MAX_RTT_MS;
+	cfg->refclock_delay_ms = OPT_DEFAULT_REFCLOCK_DELAY_MS;
 	cfg->max_failed_polls = OPT_DEFAULT_FAILED_POLLS;
 	cfg->server_time_truncated = true;
 	cfg->serve_rate = OPT_DEFAULT_SERVE_RATE;

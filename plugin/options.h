@@ -17,18 +17,20 @@
 #define OPT_MAX_PATH   108 /* sun_path of a Unix socket */
 #define OPT_ERR_SIZE   256
 
-#define OPT_DEFAULT_SOCKET        "/run/chrony.iotntp.sock"
-#define OPT_DEFAULT_STATUS_TOPIC  "iotntp/status"
-#define OPT_DEFAULT_POLL_S        8
-#define OPT_DEFAULT_BURST         8
-#define OPT_DEFAULT_SPACING_MS    200
-#define OPT_DEFAULT_TIMEOUT_MS    3000
-#define OPT_DEFAULT_MAX_RTT_MS    1000
-#define OPT_DEFAULT_FAILED_POLLS  3
-#define OPT_DEFAULT_SERVE_RATE    2
-#define OPT_DEFAULT_SERVE_BURST   8
-#define OPT_DEFAULT_SERVE_CLIENTS 256
-#define OPT_DEFAULT_SERVE_TOTAL   500
+#define OPT_DEFAULT_SOCKET       "/run/chrony.iotntp.sock"
+#define OPT_DEFAULT_STATUS_TOPIC "iotntp/status"
+#define OPT_DEFAULT_POLL_S       8
+#define OPT_DEFAULT_BURST        8
+#define OPT_DEFAULT_SPACING_MS   200
+#define OPT_DEFAULT_TIMEOUT_MS   3000
+#define OPT_DEFAULT_MAX_RTT_MS   1000
+#define OPT_DEFAULT_FAILED_POLLS 3
+/* The 'delay' of the shipped chrony refclock line, in ms. */
+#define OPT_DEFAULT_REFCLOCK_DELAY_MS 50
+#define OPT_DEFAULT_SERVE_RATE        2
+#define OPT_DEFAULT_SERVE_BURST       8
+#define OPT_DEFAULT_SERVE_CLIENTS     256
+#define OPT_DEFAULT_SERVE_TOTAL       500
 
 enum opt_role { OPT_ROLE_SYNC, OPT_ROLE_SERVE };
 
@@ -54,6 +56,7 @@ struct opt_config {
 	unsigned response_timeout_ms;
 	unsigned max_rtt_ms;
 	unsigned max_failed_polls;
+	unsigned refclock_delay_ms; /* chrony's refclock 'delay': half of it must cover the error */
 	bool server_time_truncated; /* the platform's ms timestamps are truncated, not rounded */
 	bool serve_lan;             /* sync role: also answer LAN devices' requests */
 	bool authoritative;         /* serve whatever the clock's state (the platform emulator) */

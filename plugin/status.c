@@ -12,7 +12,7 @@ struct sts_out {
 	bool overflow;
 };
 
-static void put(struct sts_out *o, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void put(struct sts_out *o, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -45,13 +45,18 @@ int sts_format(char *buf, size_t size, const struct sts_view *v)
 
 	if (size == 0)
 		return -1;
-	put(&o, "{\"synced\":%s", v->synced ? "true" : "false");
+	put(&o, "{\"synced\":%s,\"since_utc\":", v->synced ? "true" : "false");
+	put_utc(&o, &v->since);
 	if (v->have_sample) {
-		put(&o, ",\"offset_s\":%.9f,\"rtt_ms\":%.3f,\"last_sample_utc\":",
-		    (double)v->last_sample.offset_ns / 1e9, (double)v->last_sample.rtt_ns / 1e6);
+		put(&o,
+		    ",\"offset_s\":%.9f,\"rtt_ms\":%.3f,\"error_bound_ms\":%.3f,\"last_sample_"
+		    "utc\":",
+		    (double)v->last_sample.offset_ns / 1e9, (double)v->last_sample.rtt_ns / 1e6,
+		    (double)v->error_ns / 1e6);
 		put_utc(&o, &v->last_sample.recv_real);
 	} else {
-		put(&o, ",\"offset_s\":null,\"rtt_ms\":null,\"last_sample_utc\":null");
+		put(&o, ",\"offset_s\":null,\"rtt_ms\":null,\"error_bound_ms\":null,"
+		        "\"last_sample_utc\":null");
 	}
 	put(&o,
 	    ",\"sent\":%" PRIu64 ",\"answered\":%" PRIu64 ",\"timed_out\":%" PRIu64
@@ -66,6 +71,9 @@ int sts_format(char *buf, size_t size, const struct sts_view *v)
 	}
 	put(&o, "},\"refclock_connected\":%s,\"samples_to_chrony\":%llu",
 	    v->refclock_connected ? "true" : "false", v->samples_to_chrony);
+	if (v->estimator != NULL)
+		put(&o, ",\"estimator\":{\"outliers\":%" PRIu64 ",\"steps\":%" PRIu64 "}",
+		    v->estimator->outliers, v->estimator->steps);
 	if (v->route != NULL)
 		put(&o, ",\"denied_own_topics\":%llu", v->route->own_topic);
 	if (v->serve != NULL)

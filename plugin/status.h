@@ -1,7 +1,8 @@
 /*
  * status: the retained JSON message that tells an operator how sync is going.
  *
- *   {"synced":true,"offset_s":3.700012,"rtt_ms":0.41,"last_sample_utc":"2026-11-24T21:00:00.123Z",
+ *   {"synced":true,"offset_s":3.700012,"rtt_ms":0.41,"error_bound_ms":0.27,
+ *    "last_sample_utc":"2026-11-24T21:00:00.123Z",
  *    "sent":12,"answered":12,"timed_out":0,"rejected":0,"dropped_by":{...},
  *    "refclock_connected":true,"samples_to_chrony":3,"denied_own_topics":0}
  */
@@ -20,8 +21,11 @@
 
 struct sts_view {
 	bool synced;
-	bool have_sample; /* last_sample holds the last good sample */
+	struct timespec since; /* when synced last changed (or the plugin started) */
+	bool have_sample;      /* last_sample holds the last good sample */
 	struct xch_sample last_sample;
+	int64_t error_ns;                     /* the last sample's error bound */
+	const struct est_counters *estimator; /* NULL: not shown */
 	const struct syn_counters *counters;
 	bool refclock_connected;
 	unsigned long long samples_to_chrony;

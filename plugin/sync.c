@@ -4,7 +4,6 @@
 
 #include "codec.h"
 #include "request_table.h"
-#include "sample_select.h"
 
 enum syn_phase { SYN_IDLE, SYN_SENDING, SYN_WAITING };
 
@@ -12,7 +11,8 @@ struct syn_engine {
 	struct syn_config cfg;
 	struct syn_counters count;
 	struct rqt_table *requests;
-	struct sel_burst burst;
+	struct est_state *estimator;
+	bool answered_in_poll;
 	enum syn_phase phase;
 	bool started;
 	int64_t next_poll_ns;
@@ -32,8 +32,22 @@ struct syn_engine *syn_create(const struct syn_config *cfg)
 	struct syn_engine *e = calloc(1, sizeof(*e));
 	if (e == NULL)
 		return NULL;
+	struct est_config ec = {
+	    .stamp_lo_ns = cfg->stamp_lo_ns,
+	    .stamp_hi_ns = cfg->stamp_hi_ns,
+	    .window_ns = SYN_WINDOW_NS,
+	    .window_max = SYN_WINDOW_EXCHANGES,
+	    .max_skew = SYN_MAX_SKEW,
+	    .tolerance_ns = SYN_TOLERANCE_NS,
+	    .step_min = SYN_STEP_MIN,
+	    .skew_group_ns = SYN_SKEW_GROUP_NS,
+	    .skew_window_ns = SYN_SKEW_WINDOW_NS,
+	};
 	e->requests = rqt_create(cfg->timeout_ns);
-	if (e->requests == NULL) {
+	e->estimator = est_create(&ec);
+	if (e->requests == NULL || e->estimator == NULL) {
+		rqt_destroy(e->requests);
+		est_destroy(e->estimator);
 		free(e);
 		return NULL;
 	}
@@ -49,27 +63,28 @@ void syn_destroy(struct syn_engine *e)
 	if (e == NULL)
 		return;
 	rqt_destroy(e->requests);
+	est_destroy(e->estimator);
 	free(e);
 }
 
-bool syn_request_due(struct syn_engine *e, int64_t mono_ns, int64_t real_ms, int64_t *id)
+bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms, int64_t *id)
 {
 	if (e->phase == SYN_IDLE) {
-		if (e->started && mono_ns < e->next_poll_ns)
+		if (e->started && raw_ns < e->next_poll_ns)
 			return false;
 		e->started = true;
 		e->phase = SYN_SENDING;
-		e->burst_start_ns = mono_ns;
-		e->next_send_ns = mono_ns;
+		e->burst_start_ns = raw_ns;
+		e->next_send_ns = raw_ns;
 		e->sent_in_burst = 0;
-		sel_init(&e->burst, e->cfg.max_rtt_ns);
+		e->answered_in_poll = false;
 	}
-	if (e->phase != SYN_SENDING || mono_ns < e->next_send_ns)
+	if (e->phase != SYN_SENDING || raw_ns < e->next_send_ns)
 		return false;
 
-	*id = rqt_add(e->requests, real_ms, mono_ns);
+	*id = rqt_add(e->requests, real_ms, raw_ns);
 	e->count.sent++;
-	e->last_send_ns = mono_ns;
+	e->last_send_ns = raw_ns;
 	/* Spacing counts from the schedule, not from a late tick, so a slow loop does not
 	 * stretch the burst. */
 	e->next_send_ns += e->cfg.spacing_ns;
@@ -118,8 +133,8 @@ static enum syn_verdict from_exchange(enum xch_status st)
 	}
 }
 
-static enum syn_verdict judge(struct syn_engine *e, const void *payload, size_t len,
-                              int64_t mono_ns, const struct timespec *real, int64_t raw_ns)
+static enum syn_verdict judge(struct syn_engine *e, const void *payload, size_t len, int64_t raw_ns,
+                              const struct timespec *real)
 {
 	struct cdc_response r;
 	struct xch_sample s;
@@ -131,20 +146,19 @@ static enum syn_verdict judge(struct syn_engine *e, const void *payload, size_t 
 	/* No request waits longer than the timeout, so no genuine answer took longer to make. */
 	if (r.server_send - r.server_recv > e->cfg.timeout_ns / XCH_NS_PER_MS)
 		return SYN_REJ_SLOW_SERVER;
-	enum rqt_match m = rqt_find(e->requests, r.device_send, mono_ns, &sent_ns);
+	enum rqt_match m = rqt_find(e->requests, r.device_send, raw_ns, &sent_ns);
 	if (m != RQT_MATCHED)
 		return from_match(m);
 	/* The request is closed only once the answer proved sound, so a forged answer with
 	 * impossible times cannot use up the real answer's slot. */
-	enum xch_status xs = xch_compute(r.server_recv, r.server_send, mono_ns - sent_ns, real, &s);
+	enum xch_status xs = xch_compute(r.server_recv, r.server_send, raw_ns - sent_ns, real, &s);
 	if (xs != XCH_OK)
 		return from_exchange(xs);
-	rqt_match(e->requests, r.device_send, mono_ns, &sent_ns);
+	rqt_match(e->requests, r.device_send, raw_ns, &sent_ns);
 	s.recv_raw_ns = raw_ns;
-	s.offset_ns += e->cfg.server_bias_ns;
 	int64_t t4_ns = (int64_t)real->tv_sec * XCH_NS_PER_S + real->tv_nsec;
 	e->last_exchange = (struct syn_exchange){
-	    .t1_ms = (t4_ns - (mono_ns - sent_ns)) / XCH_NS_PER_MS,
+	    .t1_ms = (t4_ns - (raw_ns - sent_ns)) / XCH_NS_PER_MS,
 	    .t2_ms = r.server_recv,
 	    .t3_ms = r.server_send,
 	    .t4_ms = t4_ns / XCH_NS_PER_MS,
@@ -152,7 +166,18 @@ static enum syn_verdict judge(struct syn_engine *e, const void *payload, size_t 
 	};
 	e->have_exchange = true;
 	e->count.answered++;
-	return sel_offer(&e->burst, &s) ? SYN_ACCEPTED : SYN_DISCARDED_RTT;
+	if (s.rtt_ns > e->cfg.max_rtt_ns)
+		return SYN_DISCARDED_RTT;
+	struct est_exchange x = {
+	    .send_raw_ns = sent_ns,
+	    .recv_raw_ns = raw_ns,
+	    .server_recv_ms = r.server_recv,
+	    .server_send_ms = r.server_send,
+	};
+	/* Held or completing a step, it is the estimator's to judge: the poll was answered. */
+	est_add(e->estimator, &x);
+	e->answered_in_poll = true;
+	return SYN_ACCEPTED;
 }
 
 void syn_count_verdict(struct syn_engine *e, enum syn_verdict v)
@@ -164,27 +189,27 @@ void syn_count_verdict(struct syn_engine *e, enum syn_verdict v)
 		e->count.rejected++;
 }
 
-enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t len,
-                              int64_t mono_ns, const struct timespec *real, int64_t raw_ns)
+enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t len, int64_t raw_ns,
+                              const struct timespec *real)
 {
-	enum syn_verdict v = judge(e, payload, len, mono_ns, real, raw_ns);
+	enum syn_verdict v = judge(e, payload, len, raw_ns, real);
 
 	syn_count_verdict(e, v);
 	return v;
 }
 
-bool syn_poll_done(struct syn_engine *e, int64_t mono_ns, struct syn_poll_result *res)
+bool syn_poll_done(struct syn_engine *e, int64_t raw_ns, struct syn_poll_result *res)
 {
-	e->count.timed_out += rqt_expire(e->requests, mono_ns);
+	e->count.timed_out += rqt_expire(e->requests, raw_ns);
 	if (e->phase != SYN_WAITING)
 		return false;
-	if (rqt_outstanding(e->requests) > 0 && mono_ns - e->last_send_ns <= e->cfg.timeout_ns)
+	if (rqt_outstanding(e->requests) > 0 && raw_ns - e->last_send_ns <= e->cfg.timeout_ns)
 		return false;
 
 	res->was_synced = syn_synced(e);
-	res->have_sample = sel_best(&e->burst, &res->sample);
+	res->answered = e->answered_in_poll;
 	e->count.polls++;
-	if (res->have_sample) {
+	if (res->answered) {
 		e->count.samples++;
 		e->failed_streak = 0;
 		e->ever_sampled = true;
@@ -201,8 +226,8 @@ bool syn_poll_done(struct syn_engine *e, int64_t mono_ns, struct syn_poll_result
 		interval = SYN_FAST_INTERVAL_NS;
 	}
 	e->next_poll_ns = e->burst_start_ns + interval;
-	if (e->next_poll_ns < mono_ns)
-		e->next_poll_ns = mono_ns;
+	if (e->next_poll_ns < raw_ns)
+		e->next_poll_ns = raw_ns;
 	e->phase = SYN_IDLE;
 	return true;
 }
@@ -217,6 +242,21 @@ bool syn_last_exchange(const struct syn_engine *e, struct syn_exchange *out)
 bool syn_synced(const struct syn_engine *e)
 {
 	return e->ever_sampled && e->failed_streak < e->cfg.max_failed_polls;
+}
+
+bool syn_fresh(const struct syn_engine *e)
+{
+	return e->ever_sampled && e->failed_streak == 0;
+}
+
+bool syn_estimate(const struct syn_engine *e, int64_t raw_ns, struct est_estimate *out)
+{
+	return syn_synced(e) && est_now(e->estimator, raw_ns, out);
+}
+
+const struct est_counters *syn_estimator_counters(const struct syn_engine *e)
+{
+	return est_counters(e->estimator);
 }
 
 const struct syn_counters *syn_counters(const struct syn_engine *e)

@@ -1,10 +1,12 @@
 /*
  * sync: the sync role's schedule and bookkeeping, with no broker in sight.
  *
- * Every poll sends a burst of requests a little apart, waits for the answers or the timeout,
- * and then yields at most one sample: the burst's exchange with the smallest round trip. The
- * first polls after start, and after sync is regained, come quickly (like chrony's iburst) so
- * LAN clients get time soon. The caller reads the clocks and does the I/O.
+ * Every poll sends a burst of requests a little apart and waits for the answers or the timeout.
+ * Every valid answer goes to the estimator (estimator.h), which gives the platform's time at any
+ * moment from all exchanges of the last minutes. The first polls after start, and after sync is
+ * regained, come quickly (like chrony's iburst) so LAN clients get time soon. The one clock is
+ * CLOCK_MONOTONIC_RAW, which no slew or step of the system clock touches; the caller reads the
+ * clocks and does the I/O.
  */
 #ifndef IOTNTP_SYNC_H
 #define IOTNTP_SYNC_H
@@ -14,11 +16,24 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "estimator.h"
 #include "exchange.h"
 
 /* Quick polls after start and after sync is regained, and their interval. */
 #define SYN_FAST_POLLS       8
 #define SYN_FAST_INTERVAL_NS (2 * XCH_NS_PER_S)
+
+/* The estimator's settings. The window is about two minutes of exchanges at the default poll;
+ * the skew history ten. The platform's rate may differ from a cheap oscillator's by up to a
+ * few hundred ppm. Bounds may conflict by 20 us before they disagree: a rate wandering by a
+ * few ppm over the window bends the line that much. */
+#define SYN_WINDOW_NS        (128 * XCH_NS_PER_S)
+#define SYN_WINDOW_EXCHANGES 128
+#define SYN_MAX_SKEW         500e-6
+#define SYN_TOLERANCE_NS     20000
+#define SYN_STEP_MIN         4
+#define SYN_SKEW_GROUP_NS    (8 * XCH_NS_PER_S)
+#define SYN_SKEW_WINDOW_NS   (600 * XCH_NS_PER_S)
 
 struct syn_config {
 	int64_t poll_ns;           /* steady poll interval */
@@ -26,11 +41,11 @@ struct syn_config {
 	int64_t timeout_ns;        /* a request unanswered this long has failed */
 	int64_t max_rtt_ns;        /* exchanges with a longer round trip are discarded */
 	unsigned burst;            /* requests per poll */
-	unsigned max_failed_polls; /* polls without a sample before sync is lost */
-	/* Added to every offset: half a millisecond when the platform truncates its
-	 * timestamps to whole ms (as Java's currentTimeMillis does), which on average puts
-	 * them 0.5 ms early. */
-	int64_t server_bias_ns;
+	unsigned max_failed_polls; /* polls without an answer before sync is lost */
+	/* Where the true time lies around a platform stamp: [0, 1 ms) when the platform
+	 * truncates to whole ms (as Java's currentTimeMillis does), [-0.5, 0.5) ms if it rounds. */
+	int64_t stamp_lo_ns;
+	int64_t stamp_hi_ns;
 };
 
 /* One exchange as measured, all four timestamps in ms, for analysis. */
@@ -70,15 +85,14 @@ struct syn_counters {
 	uint64_t timed_out; /* requests never answered in time */
 	uint64_t rejected;  /* responses dropped as invalid, unknown, late or repeated */
 	uint64_t polls;     /* polls completed */
-	uint64_t samples;   /* polls that produced a sample */
+	uint64_t samples;   /* polls that were answered */
 	uint64_t by_verdict[SYN_VERDICT_COUNT];
 };
 
 /* The outcome of a finished poll. */
 struct syn_poll_result {
-	bool have_sample;
-	struct xch_sample sample;
-	bool synced;     /* a sample within the last max_failed_polls polls */
+	bool answered;   /* a valid answer came in this poll */
+	bool synced;     /* an answered poll within the last max_failed_polls polls */
 	bool was_synced; /* before this poll */
 };
 
@@ -90,13 +104,13 @@ struct syn_engine *syn_create(const struct syn_config *cfg);
 /* Frees the engine. */
 void syn_destroy(struct syn_engine *e);
 
-/* Whether a request is due at mono_ns; if so records it as sent and gives the id to publish. */
-bool syn_request_due(struct syn_engine *e, int64_t mono_ns, int64_t real_ms, int64_t *id);
+/* Whether a request is due at raw_ns; if so records it as sent and gives the id to publish. */
+bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms, int64_t *id);
 
-/* Takes a response payload received at mono_ns (CLOCK_MONOTONIC), real (CLOCK_REALTIME) and
- * raw_ns (CLOCK_MONOTONIC_RAW, kept with the sample for extrapolating from it). */
-enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t len,
-                              int64_t mono_ns, const struct timespec *real, int64_t raw_ns);
+/* Takes a response payload received at raw_ns (CLOCK_MONOTONIC_RAW) and real (CLOCK_REALTIME,
+ * only for the exchange's record and the classic offset of the exchange topic). */
+enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t len, int64_t raw_ns,
+                              const struct timespec *real);
 
 /* Counts a verdict; for responses the caller dropped before they reached the engine. */
 void syn_count_verdict(struct syn_engine *e, enum syn_verdict v);
@@ -104,11 +118,21 @@ void syn_count_verdict(struct syn_engine *e, enum syn_verdict v);
 /* The exchange behind the last SYN_ACCEPTED or SYN_DISCARDED_RTT verdict; false if none. */
 bool syn_last_exchange(const struct syn_engine *e, struct syn_exchange *out);
 
-/* Whether the current poll ended by mono_ns; if so fills res. Returns true once per poll. */
-bool syn_poll_done(struct syn_engine *e, int64_t mono_ns, struct syn_poll_result *res);
+/* Whether the current poll ended by raw_ns; if so fills res. Returns true once per poll. */
+bool syn_poll_done(struct syn_engine *e, int64_t raw_ns, struct syn_poll_result *res);
 
-/* Whether a sample came within the last max_failed_polls polls. */
+/* Whether an answered poll came within the last max_failed_polls polls. */
 bool syn_synced(const struct syn_engine *e);
+
+/* Whether the last poll was answered: the estimate rests on exchanges at most a poll interval
+ * and a timeout old. */
+bool syn_fresh(const struct syn_engine *e);
+
+/* While synced, the platform's time at raw_ns with its error bound; false otherwise. */
+bool syn_estimate(const struct syn_engine *e, int64_t raw_ns, struct est_estimate *out);
+
+/* What the estimator did with the exchanges. */
+const struct est_counters *syn_estimator_counters(const struct syn_engine *e);
 
 /* The counters so far. */
 const struct syn_counters *syn_counters(const struct syn_engine *e);

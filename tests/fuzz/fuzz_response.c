@@ -40,6 +40,8 @@ static const struct syn_config config = {
     .max_rtt_ns = 1000 * MS,
     .burst = 4,
     .max_failed_polls = 3,
+    .stamp_lo_ns = 0,
+    .stamp_hi_ns = MS,
 };
 
 struct burst {
@@ -81,8 +83,7 @@ static enum syn_verdict offer(struct syn_engine *e, const struct burst *b, const
                               const uint8_t *data, size_t size, int64_t mono_ns,
                               const struct timespec *real)
 {
-	/* CLOCK_MONOTONIC_RAW runs beside CLOCK_MONOTONIC, from another origin. */
-	enum syn_verdict v = syn_response(e, data, size, mono_ns, real, mono_ns + 7 * XCH_NS_PER_S);
+	enum syn_verdict v = syn_response(e, data, size, mono_ns, real);
 
 	CHECK((unsigned)v < SYN_VERDICT_COUNT);
 	/* Only the caller tells where a message came from. */
@@ -117,10 +118,14 @@ static void finish_poll(struct syn_engine *e, int64_t mono_ns)
 
 	if (!syn_poll_done(e, mono_ns, &res))
 		return;
-	if (res.have_sample) {
-		CHECK(res.sample.rtt_ns <= config.max_rtt_ns);
-		CHECK(res.sample.rtt_ns >= XCH_MIN_RTT_NS);
+	if (res.answered) {
+		struct est_estimate est;
 		CHECK(res.synced);
+		/* Whatever the payload, an answered poll leaves an estimate whose window's
+		 * exchanges kept to the maximum round trip. */
+		CHECK(syn_estimate(e, mono_ns, &est));
+		CHECK(est.min_rtt_ns <= config.max_rtt_ns + MS);
+		CHECK(est.error_ns >= 0);
 	}
 	CHECK(!syn_poll_done(e, mono_ns, &res));
 }

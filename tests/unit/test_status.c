@@ -41,6 +41,8 @@ static struct sts_view view_with_sample(void)
 	    .counters = &counters,
 	    .refclock_connected = true,
 	    .samples_to_chrony = 3,
+	    .since = {.tv_sec = EPOCH_2026_S - 3600, .tv_nsec = 5000000},
+	    .error_ns = 412345,
 	};
 	return v;
 }
@@ -90,8 +92,14 @@ static void status_with_a_sample_is_json_with_every_field(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
 
 	CU_ASSERT_TRUE(is_true(root, "synced"));
+	const cJSON *since = cJSON_GetObjectItemCaseSensitive(root, "since_utc");
+	CU_ASSERT_TRUE_FATAL(cJSON_IsString(since));
+	CU_ASSERT_STRING_EQUAL(since->valuestring, "2026-11-24T20:00:00.005Z");
 	CU_ASSERT_DOUBLE_EQUAL(number(root, "offset_s"), -0.0015, 1e-12);
 	CU_ASSERT_DOUBLE_EQUAL(number(root, "rtt_ms"), 20.5, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(number(root, "error_bound_ms"), 0.412, 1e-9);
+	/* Shown only when given. */
+	CU_ASSERT_PTR_NULL(cJSON_GetObjectItemCaseSensitive(root, "estimator"));
 	const cJSON *utc = cJSON_GetObjectItemCaseSensitive(root, "last_sample_utc");
 	CU_ASSERT_TRUE_FATAL(cJSON_IsString(utc));
 	CU_ASSERT_STRING_EQUAL(utc->valuestring, "2026-11-24T21:00:00.123Z");
@@ -130,6 +138,7 @@ static void status_without_a_sample_has_null_offset_and_rtt(void)
 	CU_ASSERT_TRUE(is_false(root, "synced"));
 	CU_ASSERT_TRUE(is_null(root, "offset_s"));
 	CU_ASSERT_TRUE(is_null(root, "rtt_ms"));
+	CU_ASSERT_TRUE(is_null(root, "error_bound_ms"));
 	CU_ASSERT_TRUE(is_null(root, "last_sample_utc"));
 	CU_ASSERT_TRUE(is_false(root, "refclock_connected"));
 	CU_ASSERT_EQUAL(number(root, "sent"), 0);
@@ -254,13 +263,33 @@ static void status_counts_publishes_denied_on_the_plugins_own_topics(void)
 	cJSON_Delete(root);
 }
 
+static void status_counts_what_the_estimator_set_aside(void)
+{
+	char buf[STS_BUF_SIZE];
+	struct sts_view v = view_with_sample();
+	struct est_counters est = {.taken = 900, .outliers = 4, .steps = 1};
+
+	fill_counters();
+	v.estimator = &est;
+	CU_ASSERT_FATAL(sts_format(buf, sizeof(buf), &v) > 0);
+	cJSON *root = parse(buf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "estimator");
+	CU_ASSERT_TRUE_FATAL(cJSON_IsObject(o));
+	CU_ASSERT_EQUAL(number(o, "outliers"), 4);
+	CU_ASSERT_EQUAL(number(o, "steps"), 1);
+	cJSON_Delete(root);
+}
+
 static void largest_values_with_lan_counters_still_fit_and_parse(void)
 {
 	char buf[STS_BUF_SIZE];
 	struct sts_view v = view_with_sample();
 	struct srv_stats lan;
 	struct rte_stats route;
+	struct est_counters est;
 
+	memset(&est, 0xff, sizeof(est));
 	memset(&counters, 0xff, sizeof(counters));
 	memset(&lan, 0xff, sizeof(lan));
 	memset(&route, 0xff, sizeof(route));
@@ -270,6 +299,8 @@ static void largest_values_with_lan_counters_still_fit_and_parse(void)
 	v.samples_to_chrony = ULLONG_MAX;
 	v.serve = &lan;
 	v.route = &route;
+	v.estimator = &est;
+	v.error_ns = INT64_MAX;
 	int n = sts_format(buf, sizeof(buf), &v);
 	CU_ASSERT_FATAL(n > 0 && n < STS_BUF_SIZE);
 	cJSON *root = parse(buf);
@@ -335,6 +366,7 @@ static int init_status_tests(void)
 	    RUNNER_TEST(status_of_a_gateway_serving_the_lan_has_its_counters),
 	    RUNNER_TEST(status_without_lan_service_has_no_lan_member),
 	    RUNNER_TEST(status_counts_publishes_denied_on_the_plugins_own_topics),
+	    RUNNER_TEST(status_counts_what_the_estimator_set_aside),
 	    RUNNER_TEST(largest_values_with_lan_counters_still_fit_and_parse),
 	    RUNNER_TEST(exchange_message_carries_the_four_timestamps),
 	    RUNNER_TEST(too_small_a_buffer_gives_minus_one),
