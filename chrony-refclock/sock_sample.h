@@ -30,10 +30,18 @@ struct sock_sample {
 	int magic;
 };
 
+/* chronyd declares the same struct, so its size follows time_t and long: 40 bytes where they
+ * have 64 bits (amd64, arm64), 32 where they have 32 (armhf in Debian 12). A chronyd whose
+ * time_t is of another width drops every sample as of the wrong length. */
 #if defined(__x86_64__) || defined(__aarch64__)
 _Static_assert(sizeof(struct sock_sample) == 40, "sock_sample must be 40 bytes as chrony reads it");
 _Static_assert(offsetof(struct sock_sample, offset) == 16, "offset follows the 16-byte timeval");
 _Static_assert(offsetof(struct sock_sample, magic) == 36, "magic is the last int");
+#elif defined(__arm__)
+_Static_assert(sizeof(time_t) != 4 || sizeof(struct sock_sample) == 32,
+               "with a 32-bit time_t, sock_sample must be 32 bytes as chrony reads it");
+_Static_assert(sizeof(time_t) != 4 || offsetof(struct sock_sample, offset) == 8,
+               "offset follows the 8-byte timeval");
 #endif
 _Static_assert(offsetof(struct sock_sample, offset) == sizeof(struct timeval),
                "offset directly follows tv");

@@ -23,7 +23,7 @@ struct bsv_role {
 
 /* The time to answer with, at CLOCK_MONOTONIC_RAW raw; false while the gateway does not know
  * the time. */
-static bool answer_time(struct bsv_role *r, int64_t raw, struct timespec *out)
+static bool answer_time(struct bsv_role *r, int64_t raw, int64_t *out_ns)
 {
 	struct srv_clock c = {.authoritative = r->authoritative};
 	struct timespec now = bck_real();
@@ -31,10 +31,10 @@ static bool answer_time(struct bsv_role *r, int64_t raw, struct timespec *out)
 	if (!c.authoritative) {
 		c.plugin_synced =
 		    r->sync != NULL &&
-		    bsy_platform_time(r->sync, &c.platform_at_sample, &c.sample_raw_ns);
+		    bsy_platform_time(r->sync, &c.platform_at_sample_ns, &c.sample_raw_ns);
 		c.kernel_synced = !c.plugin_synced && bck_kernel_synced();
 	}
-	bool ok = srv_time_now(&c, &now, raw, out);
+	bool ok = srv_time_now(&c, &now, raw, out_ns);
 	if (ok != r->answering) {
 		r->answering = ok;
 		mosquitto_log_printf(ok ? MOSQ_LOG_NOTICE : MOSQ_LOG_WARNING,
@@ -49,7 +49,7 @@ bool bsv_answer(struct bsv_role *r, const struct mosquitto_evt_message *m)
 {
 	char topic[RTE_TOPIC_SIZE];
 	char answer[CDC_BUF_SIZE];
-	struct timespec recv, send;
+	int64_t recv_ns;
 	enum cdc_status why;
 	const char *requester = mosquitto_client_id(m->client);
 
@@ -58,7 +58,7 @@ bool bsv_answer(struct bsv_role *r, const struct mosquitto_evt_message *m)
 	if (requester == NULL || !rte_response_topic(m->topic, topic, sizeof(topic)))
 		return false;
 	int64_t raw = bck_raw_ns();
-	if (!answer_time(r, raw, &recv)) {
+	if (!answer_time(r, raw, &recv_ns)) {
 		r->stats.unsynced++;
 		return false;
 	}
@@ -68,9 +68,9 @@ bool bsv_answer(struct bsv_role *r, const struct mosquitto_evt_message *m)
 	}
 	/* The send time follows from the receive time on the raw oscillator: the clock is asked
 	 * once per request, and both times come from the same reading of it. */
-	send = xch_timespec_add(&recv, bck_raw_ns() - raw);
-	int n = srv_answer(m->payload, m->payloadlen, bck_ms(&recv), bck_ms(&send), answer,
-	                   sizeof(answer), &why);
+	int64_t send_ns = recv_ns + (bck_raw_ns() - raw);
+	int n = srv_answer(m->payload, m->payloadlen, recv_ns / XCH_NS_PER_MS,
+	                   send_ns / XCH_NS_PER_MS, answer, sizeof(answer), &why);
 	if (n < 0) {
 		if (r->stats.bad_request++ == 0)
 			mosquitto_log_printf(

@@ -250,16 +250,14 @@ noregister:
 	return NULL;
 }
 
-bool bsy_platform_time(const struct bsy_role *r, struct timespec *at_sample, int64_t *raw_ns)
+bool bsy_platform_time(const struct bsy_role *r, int64_t *platform_ns, int64_t *raw_ns)
 {
 	if (!r->have_sample || !syn_synced(r->engine))
 		return false;
 	/* The line chrony was last fed, at the platform's rate: a LAN answer costs no estimate. */
 	int64_t raw = bck_raw_ns();
 	double ahead = (double)(raw - r->line.raw_ns) * r->line.skew;
-	struct timespec at = {.tv_sec = (time_t)(r->line.platform_ns / XCH_NS_PER_S),
-	                      .tv_nsec = (long)(r->line.platform_ns % XCH_NS_PER_S)};
-	*at_sample = xch_timespec_add(&at, raw - r->line.raw_ns + (int64_t)ahead);
+	*platform_ns = r->line.platform_ns + (raw - r->line.raw_ns) + (int64_t)ahead;
 	*raw_ns = raw;
 	return true;
 }

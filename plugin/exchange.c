@@ -52,14 +52,18 @@ enum xch_status xch_compute(int64_t server_recv_ms, int64_t server_send_ms, int6
 struct timespec xch_timespec_add(const struct timespec *t, int64_t ns)
 {
 	int64_t n = (int64_t)t->tv_nsec + ns % XCH_NS_PER_S;
+	/* In int64 until the end: where time_t has 32 bits, ns alone can be more seconds than it
+	 * holds, though the sum is not. */
+	int64_t sec = (int64_t)t->tv_sec + ns / XCH_NS_PER_S + n / XCH_NS_PER_S;
 	struct timespec out;
 
-	out.tv_sec = t->tv_sec + (time_t)(ns / XCH_NS_PER_S) + (time_t)(n / XCH_NS_PER_S);
-	out.tv_nsec = (long)(n % XCH_NS_PER_S);
-	if (out.tv_nsec < 0) {
-		out.tv_nsec += XCH_NS_PER_S;
-		out.tv_sec--;
+	n %= XCH_NS_PER_S;
+	if (n < 0) {
+		n += XCH_NS_PER_S;
+		sec--;
 	}
+	out.tv_sec = (time_t)sec;
+	out.tv_nsec = (long)n;
 	return out;
 }
 

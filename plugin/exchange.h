@@ -46,7 +46,7 @@ enum xch_status xch_from_ms(int64_t t1, int64_t t2, int64_t t3, int64_t t4, int6
 enum xch_status xch_compute(int64_t server_recv_ms, int64_t server_send_ms, int64_t interval_ns,
                             const struct timespec *recv_real, struct xch_sample *out);
 
-/* t moved by ns (either sign), normalised. */
+/* t moved by ns (either sign), normalised; the result must fit in time_t. */
 struct timespec xch_timespec_add(const struct timespec *t, int64_t ns);
 
 /* Human-readable name of a status, for logs and counters. */

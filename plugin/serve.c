@@ -14,18 +14,20 @@ int srv_answer(const void *payload, size_t len, int64_t recv_ms, int64_t send_ms
 }
 
 bool srv_time_now(const struct srv_clock *c, const struct timespec *system_now, int64_t raw_now_ns,
-                  struct timespec *out)
+                  int64_t *out_ns)
 {
+	int64_t system_ns = (int64_t)system_now->tv_sec * XCH_NS_PER_S + system_now->tv_nsec;
+
 	if (c->authoritative) {
-		*out = *system_now;
+		*out_ns = system_ns;
 		return true;
 	}
 	if (c->plugin_synced) {
-		*out = xch_timespec_add(&c->platform_at_sample, raw_now_ns - c->sample_raw_ns);
+		*out_ns = c->platform_at_sample_ns + (raw_now_ns - c->sample_raw_ns);
 		return true;
 	}
 	if (c->kernel_synced) {
-		*out = *system_now;
+		*out_ns = system_ns;
 		return true;
 	}
 	return false;

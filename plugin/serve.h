@@ -25,14 +25,16 @@
 struct srv_clock {
 	bool authoritative;
 	bool plugin_synced;
-	struct timespec platform_at_sample; /* platform time when the last sample arrived */
-	int64_t sample_raw_ns;              /* CLOCK_MONOTONIC_RAW then */
+	int64_t platform_at_sample_ns; /* platform time when the last sample arrived, since 1970 */
+	int64_t sample_raw_ns;         /* CLOCK_MONOTONIC_RAW then */
 	bool kernel_synced;
 };
 
-/* The time to answer with, given the system clock and CLOCK_MONOTONIC_RAW now; false: none. */
+/* The time to answer with, in ns since 1970, given the system clock and CLOCK_MONOTONIC_RAW
+ * now; false: none. Not a timespec: where time_t has 32 bits (armhf) the platform's time can be
+ * past 2038 all the same. */
 bool srv_time_now(const struct srv_clock *c, const struct timespec *system_now, int64_t raw_now_ns,
-                  struct timespec *out);
+                  int64_t *out_ns);
 
 /* What the serve role did with requests; published in the gateway's status. */
 struct srv_stats {

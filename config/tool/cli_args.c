@@ -54,7 +54,8 @@ static const struct {
 /* Private networks, as in config/chrony/iotntp.conf; --allow replaces them. */
 static const char *const default_allow[] = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"};
 
-static int fail(char *err, size_t err_size, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t err_size, const char *fmt,
+                                                      ...)
 {
 	va_list ap;
 

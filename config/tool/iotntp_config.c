@@ -21,7 +21,7 @@
 #include "signature.h"
 
 #ifndef IOTNTP_PLUGIN_PATH
-#define IOTNTP_PLUGIN_PATH "/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so"
+#error IOTNTP_PLUGIN_PATH names the installed plugin (config/tool/CMakeLists.txt)
 #endif
 
 #define EXIT_BAD_INPUT 2

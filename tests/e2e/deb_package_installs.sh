@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The Debian package: built with cpack from a fresh build tree, installed with dpkg on this
-# machine, its iotntp-config runs and its plugin loads in a broker; then it is purged again
-# (dpkg -r alone would leave a config-files record behind: the package has a postrm).
+# The Debian package: built by config/packaging/build-deb in a fresh build tree, installed with
+# dpkg on this machine, its iotntp-config runs, its plugin loads in a broker and its
+# iotntp-status reaches that broker; then it is purged again (dpkg -r alone would leave a
+# config-files record behind: the package has a postrm).
 # The machine must not have iotntp installed already (the test would remove it): then it is
 # skipped.
 #   deb_package_installs.sh REPO_ROOT
@@ -45,17 +46,13 @@ fail() {
 
 # --- Build the package -------------------------------------------------------------------------
 
-cmake -S "$root" -B "$dir/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
-	>"$dir/cmake.log" 2>&1 || fail "cmake: $(tail -5 "$dir/cmake.log")"
-cmake --build "$dir/build" -j "$(nproc)" >"$dir/build.log" 2>&1 ||
-	fail "build: $(tail -20 "$dir/build.log")"
-(cd "$dir/build" && cpack -G DEB) >"$dir/cpack.log" 2>&1 || fail "cpack: $(tail -10 "$dir/cpack.log")"
-debs=("$dir"/build/iotntp_*.deb)
-[ -f "${debs[0]}" ] || fail "cpack made no .deb: $(tail -5 "$dir/cpack.log")"
-deb=${debs[0]}
+"$root/config/packaging/build-deb" "$(dpkg --print-architecture)" "$dir/build" \
+	>"$dir/build.log" 2>&1 || fail "build-deb: $(tail -20 "$dir/build.log")"
+deb=$(tail -1 "$dir/build.log")
+[ -f "$deb" ] || fail "build-deb made no .deb: $(tail -5 "$dir/build.log")"
 
 depends=$(dpkg-deb -f "$deb" Depends)
-for dep in mosquitto chrony libcjson1 libssl3; do
+for dep in mosquitto chrony libcjson1 libssl3 libmosquitto1; do
 	grep -Eq "(^|, )$dep( |,|$)" <<<"$depends" || fail "Depends lacks $dep: $depends"
 done
 echo "package: $(basename "$deb"), Depends: $depends"
@@ -69,7 +66,8 @@ dpkg -i "$deb" >"$dir/dpkg.log" 2>&1 || {
 installed=1
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 plugin=/usr/lib/$multiarch/mosquitto_iotntp.so
-for f in /usr/bin/iotntp-config "$plugin" /usr/libexec/iotntp/iotntp-chrony-socket-access \
+for f in /usr/bin/iotntp-config /usr/bin/iotntp-status "$plugin" \
+	/usr/libexec/iotntp/iotntp-chrony-socket-access \
 	/lib/systemd/system/chrony.service.d/iotntp.conf /usr/share/iotntp/chrony/iotntp.conf \
 	/usr/share/iotntp/mosquitto/gateway.conf; do
 	dpkg -S "$f" >/dev/null 2>&1 || fail "$f does not belong to the package"
@@ -78,6 +76,10 @@ done
 [ -x /usr/libexec/iotntp/iotntp-chrony-socket-access ] || fail "socket-access helper not executable"
 grep -q "^ExecStartPost=-/usr/libexec/iotntp/iotntp-chrony-socket-access " \
 	/lib/systemd/system/chrony.service.d/iotntp.conf || fail "the drop-in names another helper"
+for conf in gateway.conf platform-emulator.conf; do
+	grep -qx "plugin $plugin" "/usr/share/iotntp/mosquitto/$conf" ||
+		fail "the installed $conf does not name $plugin"
+done
 echo "installed: $(dpkg -L iotntp | grep -c .) paths"
 
 # --- Its tool runs -----------------------------------------------------------------------------
@@ -108,6 +110,15 @@ broker=$!
 wait_alive "$broker" 10 grep -q "iotntp: serve role" "$dir/broker.log" ||
 	fail "no 'iotntp: serve role' line: $(tail -5 "$dir/broker.log")"
 echo "plugin: $(grep -m1 'iotntp: serve role' "$dir/broker.log" | sed 's/^[0-9]*: //')"
+# The status tool reaches the broker; a serve-role broker publishes no status.
+wait_alive "$broker" 10 grep -q "mosquitto version .* running" "$dir/broker.log" ||
+	fail "the broker does not run: $(tail -5 "$dir/broker.log")"
+rc=0
+out=$(/usr/bin/iotntp-status -h 127.0.0.1 -p "$port" -W 2 2>&1) || rc=$?
+if [ "$rc" -ne 2 ] || ! grep -q "^iotntp-status: no status on iotntp/status at 127.0.0.1:$port" <<<"$out"; then
+	fail "iotntp-status against a broker without a status: exit $rc: $out"
+fi
+echo "iotntp-status: exit 2, '$out'"
 kill "$broker"
 wait "$broker" 2>/dev/null || true
 broker=
@@ -116,7 +127,8 @@ broker=
 
 dpkg -P iotntp >"$dir/dpkg-P.log" 2>&1 || fail "dpkg -P: $(tail -5 "$dir/dpkg-P.log")"
 installed=0
-for f in /usr/bin/iotntp-config "$plugin" /lib/systemd/system/chrony.service.d/iotntp.conf; do
+for f in /usr/bin/iotntp-config /usr/bin/iotntp-status "$plugin" \
+	/lib/systemd/system/chrony.service.d/iotntp.conf; do
 	[ ! -e "$f" ] || fail "$f is still there after dpkg -P"
 done
 if dpkg-query -W iotntp >/dev/null 2>&1; then

@@ -37,7 +37,7 @@ chmod 0640 "$CHAIN_DIR/passwd"
 chain_render "$CHAIN_ROOT/config/mosquitto/gateway.conf" "$CHAIN_DIR/gateway-full.conf" \
 	"YourProductKey" "$CHAIN_PK" \
 	"YourDeviceName" "$CHAIN_DN" \
-	"/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so" "$CHAIN_DIR/mosquitto_iotntp.so" \
+	"$CHAIN_PLUGIN_PLACEHOLDER" "$CHAIN_DIR/mosquitto_iotntp.so" \
 	"/run/chrony.iotntp.sock" "$CHAIN_DIR/nobody-listens.sock"
 sed '/^connection /,$d' "$CHAIN_DIR/gateway-full.conf" >"$CHAIN_DIR/plugin.conf"
 grep -q "^plugin $CHAIN_DIR/mosquitto_iotntp.so\$" "$CHAIN_DIR/plugin.conf" ||

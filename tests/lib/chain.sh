@@ -13,6 +13,13 @@
 # Source it, set CHAIN_ROOT (the repository) and CHAIN_PLUGIN (the built .so), then call
 # chain_setup and the chain_start_* functions. chain_stop runs on exit, pass or fail. An
 # end-to-end test sets both from its arguments with chain_test_args.
+#
+# A gateway of another architecture (tests/cross/run) runs under an emulator: CHAIN_GATEWAY_BROKER
+# is then the command that starts its broker (e.g. "qemu-aarch64-static -L SYSROOT
+# /usr/sbin/mosquitto"; by default mosquitto), and CHAIN_PLATFORM_PLUGIN the plugin built for
+# this machine, which the platform's broker loads (by default CHAIN_PLUGIN). CHAIN_CHRONYD, the
+# command that starts the gateway's chronyd (by default chronyd), does the same for chronyd.
+# CHAIN_TMPDIR: where the chain's directory is made (by default /tmp).
 
 CHAIN_PK=${CHAIN_PK:-a1TestProduct}
 CHAIN_DN=${CHAIN_DN:-gateway-01}
@@ -22,6 +29,9 @@ CHAIN_NAMES=()
 CHAIN_GATEWAY_EDITS=()
 CHAIN_PLATFORM_EDITS=()
 CHAIN_GATEWAY_WRAPPER=()
+# How the mosquitto files in config/ name the plugin; the build writes the installed path there
+# (config/packaging/CMakeLists.txt), the chain the plugin it runs.
+CHAIN_PLUGIN_PLACEHOLDER=@IOTNTP_PLUGIN_PATH@
 
 # An end-to-end test's arguments, as ctest passes them: REPO_ROOT PLUGIN_SO. Also sources
 # figures.sh, with which tests record what they counted.
@@ -151,10 +161,17 @@ chain_setup() {
 	id mosquitto >/dev/null 2>&1 || chain_die "user mosquitto does not exist (install mosquitto)"
 	[ -f "$CHAIN_PLUGIN" ] || chain_die "plugin $CHAIN_PLUGIN not built"
 
-	CHAIN_DIR=$(mktemp -d /tmp/iotntp-chain.XXXXXX)
+	CHAIN_DIR=$(mktemp -d "${CHAIN_TMPDIR:-/tmp}/iotntp-chain.XXXXXX")
 	# The broker drops to user mosquitto before it loads the plugin: it must reach both.
 	chmod 0755 "$CHAIN_DIR"
 	install -m 0755 "$CHAIN_PLUGIN" "$CHAIN_DIR/mosquitto_iotntp.so"
+	CHAIN_PLATFORM_SO=$CHAIN_DIR/mosquitto_iotntp.so
+	if [ -n "${CHAIN_PLATFORM_PLUGIN:-}" ]; then
+		[ -f "$CHAIN_PLATFORM_PLUGIN" ] ||
+			chain_die "platform plugin $CHAIN_PLATFORM_PLUGIN not built"
+		CHAIN_PLATFORM_SO=$CHAIN_DIR/platform/mosquitto_iotntp.so
+		install -D -m 0755 "$CHAIN_PLATFORM_PLUGIN" "$CHAIN_PLATFORM_SO"
+	fi
 	CHAIN_SOCK=$CHAIN_DIR/chrony.iotntp.sock
 	CHAIN_PLATFORM_PORT=$(chain_free_port tcp)
 	CHAIN_GATEWAY_PORT=$(chain_free_port tcp "$CHAIN_PLATFORM_PORT")
@@ -184,7 +201,7 @@ chain_start_platform() {
 	CHAIN_PLATFORM_OFFSET=$1
 	chain_render "$CHAIN_ROOT/config/mosquitto/platform-emulator.conf" "$CHAIN_DIR/platform.conf" \
 		"listener 1884 127.0.0.1" "listener $CHAIN_PLATFORM_PORT 127.0.0.1" \
-		"/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so" "$CHAIN_DIR/mosquitto_iotntp.so" \
+		"$CHAIN_PLUGIN_PLACEHOLDER" "$CHAIN_PLATFORM_SO" \
 		"${CHAIN_PLATFORM_EDITS[@]}"
 	# libfaketime shifts only the platform's wall clock; its monotonic clock stays true. It is
 	# preloaded directly, not through the faketime wrapper: the wrapper runs the broker as a
@@ -219,7 +236,9 @@ chain_start_chronyd() {
 	# CHAIN_DIR); removed here, the access step below cannot act on the old one before the new
 	# one is bound.
 	rm -f "$CHAIN_DIR/chronyd.pid" "$CHAIN_SOCK"
-	chain_spawn chronyd chronyd -x -d -f "$CHAIN_DIR/chrony.conf"
+	local chronyd
+	read -ra chronyd <<<"${CHAIN_CHRONYD:-chronyd}"
+	chain_spawn chronyd "${chronyd[@]}" -x -d -f "$CHAIN_DIR/chrony.conf"
 	# What the systemd drop-in does on a gateway: let the mosquitto group write.
 	"$CHAIN_ROOT/chrony-refclock/iotntp-chrony-socket-access" "$CHAIN_SOCK" mosquitto ||
 		chain_die "chronyd socket: $(tail -3 "$CHAIN_DIR/chronyd.log")"
@@ -231,7 +250,7 @@ chain_start_gateway() {
 		"YourProductKey" "$CHAIN_PK" \
 		"YourDeviceName" "$CHAIN_DN" \
 		"platform.example.com:1883" "127.0.0.1:${CHAIN_BRIDGE_PORT:-$CHAIN_PLATFORM_PORT}" \
-		"/usr/lib/x86_64-linux-gnu/mosquitto_iotntp.so" "$CHAIN_DIR/mosquitto_iotntp.so" \
+		"$CHAIN_PLUGIN_PLACEHOLDER" "$CHAIN_DIR/mosquitto_iotntp.so" \
 		"/run/chrony.iotntp.sock" "$(chain_refclock_path)" \
 		"${CHAIN_GATEWAY_EDITS[@]}"
 	# The rest of a gateway's mosquitto.conf, made local (Debian's includes conf.d likewise).
@@ -242,7 +261,9 @@ chain_start_gateway() {
 		allow_anonymous true
 	EOF
 	# CHAIN_GATEWAY_WRAPPER (an array, e.g. valgrind and its options) runs the broker under a tool.
-	chain_spawn gateway "${CHAIN_GATEWAY_WRAPPER[@]}" mosquitto -c "$CHAIN_DIR/gateway.conf"
+	local broker
+	read -ra broker <<<"${CHAIN_GATEWAY_BROKER:-mosquitto}"
+	chain_spawn gateway "${CHAIN_GATEWAY_WRAPPER[@]}" "${broker[@]}" -c "$CHAIN_DIR/gateway.conf"
 	chain_wait 10 chain_listening "$CHAIN_GATEWAY_PORT" || chain_die "gateway broker did not start: $(tail -3 "$CHAIN_DIR/gateway.log")"
 }
 

@@ -8,9 +8,15 @@ IOTNTP_PACKAGES=(
 	mosquitto mosquitto-clients chrony faketime iproute2 procps
 )
 
-iotntp_install_deps() {
+# What builds the Debian package: for this machine's architecture, and for another one with
+# Debian's cross toolchain and the libraries' -dev packages of that architecture (multiarch).
+IOTNTP_BUILD_PACKAGES=(build-essential cmake pkg-config mosquitto-dev dpkg-dev)
+IOTNTP_LIBRARY_PACKAGES=(libcjson-dev libssl-dev libmosquitto-dev)
+
+# Installs the packages given (NAME or NAME:ARCH) that are not installed yet.
+iotntp_install_packages() {
 	local missing=() p
-	for p in "${IOTNTP_PACKAGES[@]}" "$@"; do
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			missing+=("$p")
 	done
@@ -22,9 +28,37 @@ iotntp_install_deps() {
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Configures and builds into build/ under the repository root.
+# The build and test dependencies, and any other packages given.
+iotntp_install_deps() {
+	iotntp_install_packages "${IOTNTP_PACKAGES[@]}" "$@"
+}
+
+# What builds for Debian architecture ARCH on this machine, and the packages of ARCH given
+# after it (libcunit1-dev, say): for another architecture, dpkg learns it first.
+iotntp_install_build_deps() {
+	local arch=$1 p
+	shift
+	if [ "$arch" = "$(dpkg --print-architecture)" ]; then
+		iotntp_install_packages "${IOTNTP_BUILD_PACKAGES[@]}" "${IOTNTP_LIBRARY_PACKAGES[@]}" \
+			"$@"
+		return
+	fi
+	if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+		echo "adding architecture $arch to dpkg" >&2
+		dpkg --add-architecture "$arch"
+	fi
+	local target=()
+	for p in "${IOTNTP_LIBRARY_PACKAGES[@]}" "$@"; do
+		target+=("$p:$arch")
+	done
+	iotntp_install_packages "${IOTNTP_BUILD_PACKAGES[@]}" "crossbuild-essential-$arch" \
+		"${target[@]}"
+}
+
+# Configures and builds into build/ under the repository root, every warning an error.
 iotntp_build() {
 	local root=$1
-	cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTNTP_WERROR=ON \
+		>/dev/null
 	cmake --build "$root/build" -j "$(nproc)"
 }

@@ -8,6 +8,7 @@
 
 #include "exchange.h"
 #include "runner.h"
+#include "wide.h"
 
 #define MS XCH_NS_PER_MS
 #define S  XCH_NS_PER_S
@@ -15,6 +16,12 @@
 /* 2026-11-24T21:00:00Z and 2099-06-01T00:00:00Z, from date(1). */
 #define EPOCH_2026_S INT64_C(1795554000)
 #define EPOCH_2099_S INT64_C(4083955200)
+
+/* Where time_t has 32 bits (Debian 12's armhf) the system clock ends at 2038-01-19T03:14:07Z,
+ * LAST_32_BIT_S. The platform's ms are 64-bit everywhere, so the platform's side is never
+ * limited this way; only the system clock's timespecs are. */
+#define TIME_T_64     (sizeof(time_t) >= 8)
+#define LAST_32_BIT_S INT64_C(2147483647)
 
 static uint64_t rng_state = 12345;
 
@@ -35,6 +42,8 @@ static int64_t rnd(int64_t lo, int64_t hi)
 static struct timespec ts(int64_t sec, long nsec)
 {
 	struct timespec t = {.tv_sec = (time_t)sec, .tv_nsec = nsec};
+	/* A test that would need a later system clock than time_t holds must not truncate. */
+	CU_ASSERT_FATAL((int64_t)t.tv_sec == sec);
 	return t;
 }
 
@@ -123,9 +132,12 @@ static void timestamps_in_2099_do_not_wrap(void)
 	CU_ASSERT_EQUAL(offset, 900 * MS);
 	CU_ASSERT_EQUAL(rtt, 20 * MS);
 
-	struct timespec at = ts(EPOCH_2099_S, 125 * MS);
+	/* The system clock in 2099 as well, or where time_t has 32 bits at its last second: the
+	 * platform is then 61 years ahead of it. */
+	int64_t sys_s = TIME_T_64 ? EPOCH_2099_S : LAST_32_BIT_S;
+	struct timespec at = ts(sys_s, 125 * MS);
 	CU_ASSERT_EQUAL_FATAL(xch_compute(base + 1010, base + 1015, 25 * MS, &at, &s), XCH_OK);
-	CU_ASSERT_EQUAL(s.offset_ns, 900 * MS);
+	CU_ASSERT_EQUAL(s.offset_ns, (EPOCH_2099_S - sys_s) * S + 900 * MS);
 	CU_ASSERT_EQUAL(s.rtt_ns, 20 * MS);
 }
 
@@ -239,11 +251,12 @@ static void system_clock_in_1970_and_platform_in_2026_is_exact(void)
 	/* 2026-11-24T21:00:00.123 minus 00:00:05.250, plus 10 ms half round trip. */
 	CU_ASSERT_EQUAL(s.offset_ns, (EPOCH_2026_S - 5) * S + 123 * MS - 250 * MS + 10 * MS);
 
-	/* The other way: system clock in 2099, platform in 2026. */
-	at = ts(EPOCH_2099_S, 999999999);
+	/* The other way: system clock in 2099 (or at its last second where time_t has 32 bits),
+	 * platform in 2026. */
+	int64_t late_s = TIME_T_64 ? EPOCH_2099_S : LAST_32_BIT_S;
+	at = ts(late_s, 999999999);
 	CU_ASSERT_EQUAL_FATAL(xch_compute(t3 - 4, t3, 24 * MS, &at, &s), XCH_OK);
-	CU_ASSERT_EQUAL(s.offset_ns,
-	                (EPOCH_2026_S - EPOCH_2099_S) * S + 123 * MS - 999999999 + 10 * MS);
+	CU_ASSERT_EQUAL(s.offset_ns, (EPOCH_2026_S - late_s) * S + 123 * MS - 999999999 + 10 * MS);
 
 	/* xch_from_ms over the same 56 years. */
 	int64_t offset, rtt;
@@ -267,7 +280,9 @@ static void more_than_2_pow_32_seconds_apart_is_out_of_range(void)
 	CU_ASSERT_EQUAL_FATAL(xch_compute(limit_s * 1000, limit_s * 1000, 0, &zero, &s), XCH_OK);
 	CU_ASSERT_EQUAL(s.offset_ns, limit_s * S);
 
-	/* System clock far ahead of the platform. */
+	/* System clock far ahead of the platform: only where time_t holds 2^32 s. */
+	if (!TIME_T_64)
+		return;
 	struct timespec far = ts(limit_s + 1, 0);
 	CU_ASSERT_EQUAL(xch_compute(0, 0, 0, &far, &s), XCH_OUT_OF_RANGE);
 	far = ts(limit_s, 0);
@@ -287,15 +302,18 @@ static void random_exchanges_match_a_128_bit_reference(void)
 		int64_t sec = t3 / 1000 + rnd(-(INT64_C(1) << 31), INT64_C(1) << 31);
 		if (sec < 0)
 			sec = -sec;
+		/* The platform up to 2100 all the same: still within 2^32 s of the system clock. */
+		if (!TIME_T_64)
+			sec %= LAST_32_BIT_S + 1;
 		struct timespec at = ts(sec, (long)rnd(0, 999999999));
 		struct xch_sample s;
 
 		CU_ASSERT_EQUAL_FATAL(xch_compute(t2, t3, interval, &at, &s), XCH_OK);
-		__int128 t4 = (__int128)sec * S + at.tv_nsec;
-		__int128 rtt = (__int128)interval - proc_ns;
-		__int128 want = (__int128)t3 * MS - t4 + rtt / 2;
-		CU_ASSERT_FATAL(s.rtt_ns == (int64_t)rtt);
-		CU_ASSERT_FATAL(s.offset_ns == (int64_t)want);
+		struct wide t4 = wide_add(wide_mul(sec, S), wide_of(at.tv_nsec));
+		int64_t rtt = interval - proc_ns;
+		struct wide want = wide_add(wide_sub(wide_mul(t3, MS), t4), wide_of(rtt / 2));
+		CU_ASSERT_FATAL(s.rtt_ns == rtt);
+		CU_ASSERT_FATAL(wide_eq(wide_of(s.offset_ns), want));
 	}
 }
 
@@ -303,7 +321,8 @@ static void whole_ms_exchanges_agree_between_from_ms_and_compute(void)
 {
 	rng_state = 777;
 	for (int i = 0; i < 100000; i++) {
-		int64_t t1 = rnd(0, INT64_C(4102444799999));
+		int64_t t1 =
+		    rnd(0, TIME_T_64 ? INT64_C(4102444799999) : LAST_32_BIT_S * 1000 - 5000);
 		int64_t t4 = t1 + rnd(0, 5000);
 		int64_t t2 = rnd(INT64_C(946684800000), INT64_C(4102444799999));
 		int64_t t3 = t2 + rnd(0, t4 - t1 + 1); /* rtt >= -1 ms */
@@ -327,6 +346,24 @@ struct add_case {
 	int64_t want_sec;
 	long want_nsec;
 };
+
+static void check_add_cases(const struct add_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct add_case *c = &cases[i];
+		struct timespec t = ts(c->sec, c->nsec);
+		struct timespec out = xch_timespec_add(&t, c->ns);
+		if ((int64_t)out.tv_sec != c->want_sec || out.tv_nsec != c->want_nsec)
+			fprintf(stderr, "\n  case %zu: %lld.%09ld + %lld ns gave %lld.%09ld\n", i,
+			        (long long)c->sec, c->nsec, (long long)c->ns, (long long)out.tv_sec,
+			        out.tv_nsec);
+		CU_ASSERT_EQUAL((int64_t)out.tv_sec, c->want_sec);
+		CU_ASSERT_EQUAL(out.tv_nsec, c->want_nsec);
+		/* The input is left alone. */
+		CU_ASSERT_EQUAL((int64_t)t.tv_sec, c->sec);
+		CU_ASSERT_EQUAL(t.tv_nsec, c->nsec);
+	}
+}
 
 static void timespec_add_moves_by_ns_either_way_and_normalises(void)
 {
@@ -356,7 +393,14 @@ static void timespec_add_moves_by_ns_either_way_and_normalises(void)
 	    {EPOCH_2026_S, 400000000, -3700 * MS, EPOCH_2026_S - 4, 700000000},
 	    /* From the epoch into the past. */
 	    {0, 0, -1, -1, 999999999},
-	    /* Large values: 56 years forward into 2099, and all of int64 either way. */
+	    /* To the ends of a 32-bit time_t: 2038-01-19T03:14:07.999999999Z and 1901. */
+	    {EPOCH_2026_S, 0, (LAST_32_BIT_S - EPOCH_2026_S) * S + 999999999, LAST_32_BIT_S,
+	     999999999},
+	    {LAST_32_BIT_S, 999999999, -(2 * LAST_32_BIT_S + 1) * S - 999999999, -LAST_32_BIT_S - 1,
+	     0},
+	};
+	/* Where time_t has 64 bits: 56 years forward into 2099, and all of int64 either way. */
+	const struct add_case beyond_2038[] = {
 	    {EPOCH_2026_S, 0, (EPOCH_2099_S - EPOCH_2026_S) * S + 1, EPOCH_2099_S, 1},
 	    {0, 0, INT64_MAX, INT64_MAX / S, (long)(INT64_MAX % S)},
 	    {0, 999999999, INT64_MAX, INT64_MAX / S + 1, (long)(INT64_MAX % S) - 1},
@@ -365,20 +409,9 @@ static void timespec_add_moves_by_ns_either_way_and_normalises(void)
 	     (long)(S + INT64_MIN % S)},
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct add_case *c = &cases[i];
-		struct timespec t = ts(c->sec, c->nsec);
-		struct timespec out = xch_timespec_add(&t, c->ns);
-		if ((int64_t)out.tv_sec != c->want_sec || out.tv_nsec != c->want_nsec)
-			fprintf(stderr, "\n  case %zu: %lld.%09ld + %lld ns gave %lld.%09ld\n", i,
-			        (long long)c->sec, c->nsec, (long long)c->ns, (long long)out.tv_sec,
-			        out.tv_nsec);
-		CU_ASSERT_EQUAL((int64_t)out.tv_sec, c->want_sec);
-		CU_ASSERT_EQUAL(out.tv_nsec, c->want_nsec);
-		/* The input is left alone. */
-		CU_ASSERT_EQUAL((int64_t)t.tv_sec, c->sec);
-		CU_ASSERT_EQUAL(t.tv_nsec, c->nsec);
-	}
+	check_add_cases(cases, sizeof(cases) / sizeof(cases[0]));
+	if (TIME_T_64)
+		check_add_cases(beyond_2038, sizeof(beyond_2038) / sizeof(beyond_2038[0]));
 }
 
 static void timespec_add_matches_a_128_bit_reference(void)
@@ -389,12 +422,17 @@ static void timespec_add_matches_a_128_bit_reference(void)
 		long nsec = (long)rnd(0, S - 1);
 		/* Half small moves, half any int64 at all (up to some 292 years). */
 		int64_t ns = (i & 1) ? rnd(-3 * S, 3 * S) : (int64_t)xorshift64();
+		/* Where time_t has 32 bits, start and result within its 68 years either way. */
+		if (!TIME_T_64) {
+			sec %= INT64_C(1) << 30;
+			ns %= ((INT64_C(1) << 30) - 1) * S;
+		}
 		struct timespec t = ts(sec, nsec);
 		struct timespec out = xch_timespec_add(&t, ns);
-		__int128 want = (__int128)sec * S + nsec + ns;
-		__int128 got = (__int128)out.tv_sec * S + out.tv_nsec;
+		struct wide want = wide_add(wide_add(wide_mul(sec, S), wide_of(nsec)), wide_of(ns));
+		struct wide got = wide_add(wide_mul((int64_t)out.tv_sec, S), wide_of(out.tv_nsec));
 		CU_ASSERT_FATAL(out.tv_nsec >= 0 && out.tv_nsec < S);
-		CU_ASSERT_FATAL(got == want);
+		CU_ASSERT_FATAL(wide_eq(got, want));
 	}
 }
 

@@ -7,6 +7,7 @@
 
 #include "rate_limit.h"
 #include "runner.h"
+#include "wide.h"
 
 #define MS INT64_C(1000000)
 #define S  (1000 * MS)
@@ -216,10 +217,10 @@ static void no_client_gets_more_than_rate_times_time_plus_burst(void)
 				continue;
 			answered[c]++;
 			/* In integers: answered x 1 s <= rate x t + burst x 1 s. */
-			__int128 lhs = (__int128)answered[c] * S;
-			__int128 rhs =
-			    (__int128)rc->rate * (t - start[c]) + (__int128)rc->burst * S;
-			if (lhs > rhs && within) {
+			struct wide lhs = wide_mul((int64_t)answered[c], S);
+			struct wide rhs =
+			    wide_add(wide_mul(rc->rate, t - start[c]), wide_mul(rc->burst, S));
+			if (wide_cmp(lhs, rhs) > 0 && within) {
 				fprintf(
 				    stderr,
 				    "\n  rate %u burst %u: client %u had %llu answers in %lld ns\n",

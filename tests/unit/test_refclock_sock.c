@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,17 +73,80 @@ static struct timespec at(time_t sec, long nsec)
 	return ts;
 }
 
-static void sample_is_40_bytes_as_chrony_reads_it(void)
+/* Where each field lies in the datagram chronyd reads on an architecture, from its ABI: tv's two
+ * longs (time_t, suseconds_t), then the double, aligned to 8, then the four ints. */
+struct sock_layout {
+	size_t size, tv_sec_size, offset, pulse, leap, pad, magic;
+};
+
+static int layout_of_this_architecture(struct sock_layout *l)
 {
-	CU_ASSERT_EQUAL(sizeof(struct sock_sample), 40);
+#if defined(__x86_64__) || defined(__aarch64__)
+	*l = (struct sock_layout){40, 8, 16, 24, 28, 32, 36};
+	return 0;
+#elif defined(__arm__)
+	/* Debian 12's armhf: 32-bit time_t and long. */
+	*l = (struct sock_layout){32, 4, 8, 16, 20, 24, 28};
+	return sizeof(time_t) == 4 ? 0 : -1;
+#else
+	(void)l;
+	return -1;
+#endif
+}
+
+static void sample_has_chronys_layout_on_this_architecture(void)
+{
+	struct sock_layout l;
+
+	CU_ASSERT_EQUAL_FATAL(layout_of_this_architecture(&l), 0);
+	CU_ASSERT_EQUAL(sizeof(struct sock_sample), l.size);
+	CU_ASSERT_EQUAL(sizeof(((struct sock_sample *)NULL)->tv.tv_sec), l.tv_sec_size);
 	CU_ASSERT_EQUAL(offsetof(struct sock_sample, tv), 0);
-	CU_ASSERT_EQUAL(offsetof(struct sock_sample, offset), 16);
-	CU_ASSERT_EQUAL(offsetof(struct sock_sample, pulse), 24);
-	CU_ASSERT_EQUAL(offsetof(struct sock_sample, leap), 28);
-	CU_ASSERT_EQUAL(offsetof(struct sock_sample, _pad), 32);
-	CU_ASSERT_EQUAL(offsetof(struct sock_sample, magic), 36);
+	CU_ASSERT_EQUAL(offsetof(struct sock_sample, offset), l.offset);
+	CU_ASSERT_EQUAL(offsetof(struct sock_sample, pulse), l.pulse);
+	CU_ASSERT_EQUAL(offsetof(struct sock_sample, leap), l.leap);
+	CU_ASSERT_EQUAL(offsetof(struct sock_sample, _pad), l.pad);
+	CU_ASSERT_EQUAL(offsetof(struct sock_sample, magic), l.magic);
 	/* "SOCK" in ASCII. */
 	CU_ASSERT_EQUAL(SOCK_SAMPLE_MAGIC, ('S' << 24) | ('O' << 16) | ('C' << 8) | 'K');
+}
+
+/* The little-endian integer of n bytes at p. */
+static int64_t le_at(const unsigned char *p, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = n; i-- > 0;)
+		v = v << 8 | p[i];
+	if (n < 8 && (v >> (8 * n - 1)) != 0)
+		v |= ~UINT64_C(0) << (8 * n);
+	return (int64_t)v;
+}
+
+static void encoded_bytes_are_what_chronyd_reads_at_its_offsets(void)
+{
+	struct sock_layout l;
+	struct sock_sample s;
+	unsigned char b[sizeof(s)];
+	/* 2038-01-19T03:14:07.999999Z, the last second a 32-bit time_t holds, and the largest
+	 * offset a sample can carry: 2^32 s, beyond which exchange.c refuses. */
+	struct timespec t = at(INT32_MAX, 999999999);
+	double largest = 4294967296.0;
+	double offset;
+
+	CU_ASSERT_EQUAL_FATAL(layout_of_this_architecture(&l), 0);
+	sock_sample_encode(&s, &t, -largest);
+	memcpy(b, &s, sizeof(b));
+	CU_ASSERT_EQUAL(le_at(b, l.tv_sec_size), INT32_MAX);
+	CU_ASSERT_EQUAL(le_at(b + l.tv_sec_size, l.tv_sec_size), 999999);
+	memcpy(&offset, b + l.offset, sizeof(offset));
+	CU_ASSERT_EQUAL(offset, -largest);
+	CU_ASSERT_EQUAL(le_at(b + l.pulse, 4), 0);
+	CU_ASSERT_EQUAL(le_at(b + l.leap, 4), 0);
+	CU_ASSERT_EQUAL(le_at(b + l.pad, 4), 0);
+	CU_ASSERT_EQUAL(memcmp(b + l.magic, "KCOS", 4), 0);
+	/* Nothing beyond what chronyd reads: its recv() takes exactly sizeof its struct. */
+	CU_ASSERT_EQUAL(l.magic + 4, sizeof(b));
 }
 
 static void encoding_sets_magic_and_no_leap_and_no_pulse(void)
@@ -384,7 +448,8 @@ static void hints_are_distinct(void)
 static int init_refclock_sock_tests(void)
 {
 	static CU_TestInfo tests[] = {
-	    RUNNER_TEST(sample_is_40_bytes_as_chrony_reads_it),
+	    RUNNER_TEST(sample_has_chronys_layout_on_this_architecture),
+	    RUNNER_TEST(encoded_bytes_are_what_chronyd_reads_at_its_offsets),
 	    RUNNER_TEST(encoding_sets_magic_and_no_leap_and_no_pulse),
 	    RUNNER_TEST(microseconds_are_truncated_not_rounded),
 	    RUNNER_TEST(send_delivers_the_sample_to_the_socket),

@@ -99,27 +99,30 @@ static void answer_that_does_not_fit_fails(void)
 static struct timespec ts(int64_t sec, long nsec)
 {
 	struct timespec t = {.tv_sec = (time_t)sec, .tv_nsec = nsec};
+	CU_ASSERT_FATAL((int64_t)t.tv_sec == sec);
 	return t;
 }
 
 #define S_2026 INT64_C(1795554000)
 #define NS_S   INT64_C(1000000000)
+/* 2099-06-01T00:00:00Z, and the last second of a 32-bit time_t, 2038-01-19T03:14:07Z. */
+#define S_2099        INT64_C(4083955200)
+#define LAST_32_BIT_S INT64_C(2147483647)
 
 static void authoritative_answers_from_the_system_clock(void)
 {
 	struct srv_clock c = {.authoritative = true};
-	struct timespec sys = ts(S_2026, 123456789), out = ts(0, 0);
+	struct timespec sys = ts(S_2026, 123456789);
+	int64_t out = 0;
 
 	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 42, &out));
-	CU_ASSERT_EQUAL(out.tv_sec, S_2026);
-	CU_ASSERT_EQUAL(out.tv_nsec, 123456789);
+	CU_ASSERT_EQUAL(out, S_2026 * NS_S + 123456789);
 	/* Whatever the other fields say: the emulator's clock is the reference. */
 	c.plugin_synced = true;
-	c.platform_at_sample = ts(1, 0);
+	c.platform_at_sample_ns = NS_S;
 	c.sample_raw_ns = 0;
 	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 5 * NS_S, &out));
-	CU_ASSERT_EQUAL(out.tv_sec, S_2026);
-	CU_ASSERT_EQUAL(out.tv_nsec, 123456789);
+	CU_ASSERT_EQUAL(out, S_2026 * NS_S + 123456789);
 }
 
 static void plugin_synced_carries_the_platform_time_forward_on_the_raw_clock(void)
@@ -128,86 +131,107 @@ static void plugin_synced_carries_the_platform_time_forward_on_the_raw_clock(voi
 	 * read 1000 s. The system clock is some years off and is ignored. */
 	struct srv_clock c = {
 	    .plugin_synced = true,
-	    .platform_at_sample = ts(S_2026, 900000000),
+	    .platform_at_sample_ns = S_2026 * NS_S + 900000000,
 	    .sample_raw_ns = 1000 * NS_S,
 	    .kernel_synced = true,
 	};
-	struct timespec sys = ts(86400, 0), out;
+	struct timespec sys = ts(86400, 0);
+	int64_t out;
 
 	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S, &out));
-	CU_ASSERT_EQUAL(out.tv_sec, S_2026);
-	CU_ASSERT_EQUAL(out.tv_nsec, 900000000);
+	CU_ASSERT_EQUAL(out, S_2026 * NS_S + 900000000);
 	/* 50 ms later. */
 	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S + 50000000, &out));
-	CU_ASSERT_EQUAL(out.tv_sec, S_2026);
-	CU_ASSERT_EQUAL(out.tv_nsec, 950000000);
+	CU_ASSERT_EQUAL(out, S_2026 * NS_S + 950000000);
 	/* 150 ms later crosses into the next second. */
 	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S + 150000000, &out));
-	CU_ASSERT_EQUAL(out.tv_sec, S_2026 + 1);
-	CU_ASSERT_EQUAL(out.tv_nsec, 50000000);
+	CU_ASSERT_EQUAL(out, (S_2026 + 1) * NS_S + 50000000);
 	/* An hour and 1 ns later. */
 	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 4600 * NS_S + 1, &out));
-	CU_ASSERT_EQUAL(out.tv_sec, S_2026 + 3600);
-	CU_ASSERT_EQUAL(out.tv_nsec, 900000001);
+	CU_ASSERT_EQUAL(out, (S_2026 + 3600) * NS_S + 900000001);
 }
 
-static void plugin_synced_time_before_the_sample_normalises_nanoseconds(void)
+static void plugin_synced_time_before_the_sample_is_earlier(void)
 {
 	/* The raw clock read before the sample (a request received just before its answer
-	 * was processed): the difference is negative and the nanoseconds must stay in
-	 * [0, 1e9). */
+	 * was processed): the difference is negative. */
 	struct srv_clock c = {
 	    .plugin_synced = true,
-	    .platform_at_sample = ts(S_2026, 100000000),
+	    .platform_at_sample_ns = S_2026 * NS_S + 100000000,
 	    .sample_raw_ns = 1000 * NS_S,
 	};
-	struct timespec sys = ts(0, 0), out;
+	struct timespec sys = ts(0, 0);
+	int64_t out;
 
 	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S - 300000000, &out));
-	CU_ASSERT_EQUAL(out.tv_sec, S_2026 - 1);
-	CU_ASSERT_EQUAL(out.tv_nsec, 800000000);
+	CU_ASSERT_EQUAL(out, (S_2026 - 1) * NS_S + 800000000);
 	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S - 1, &out));
-	CU_ASSERT_EQUAL(out.tv_sec, S_2026);
-	CU_ASSERT_EQUAL(out.tv_nsec, 99999999);
-	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S - 100000001, &out));
-	CU_ASSERT_EQUAL(out.tv_sec, S_2026 - 1);
-	CU_ASSERT_EQUAL(out.tv_nsec, 999999999);
+	CU_ASSERT_EQUAL(out, S_2026 * NS_S + 99999999);
 	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 1000 * NS_S - 2100000000, &out));
-	CU_ASSERT_EQUAL(out.tv_sec, S_2026 - 2);
-	CU_ASSERT_EQUAL(out.tv_nsec, 0);
+	CU_ASSERT_EQUAL(out, (S_2026 - 2) * NS_S);
 }
 
 static void kernel_synced_is_used_only_when_the_plugin_is_not_synced(void)
 {
 	struct srv_clock c = {
 	    .plugin_synced = false,
-	    .platform_at_sample = ts(S_2026, 0),
+	    .platform_at_sample_ns = S_2026 * NS_S,
 	    .sample_raw_ns = 0,
 	    .kernel_synced = true,
 	};
-	struct timespec sys = ts(S_2026 + 7, 250000000), out;
+	struct timespec sys = ts(S_2026 + 7, 250000000);
+	int64_t out;
 
 	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 10 * NS_S, &out));
-	CU_ASSERT_EQUAL(out.tv_sec, S_2026 + 7);
-	CU_ASSERT_EQUAL(out.tv_nsec, 250000000);
+	CU_ASSERT_EQUAL(out, (S_2026 + 7) * NS_S + 250000000);
 	/* With a sample of its own the plugin's time wins over the system clock. */
 	c.plugin_synced = true;
 	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 10 * NS_S, &out));
-	CU_ASSERT_EQUAL(out.tv_sec, S_2026 + 10);
-	CU_ASSERT_EQUAL(out.tv_nsec, 0);
+	CU_ASSERT_EQUAL(out, (S_2026 + 10) * NS_S);
 }
 
 static void without_a_known_time_there_is_no_answer(void)
 {
 	struct srv_clock c = {
-	    .platform_at_sample = ts(S_2026, 0),
+	    .platform_at_sample_ns = S_2026 * NS_S,
 	    .sample_raw_ns = 0,
 	};
-	struct timespec sys = ts(S_2026, 0), out = ts(77, 77);
+	struct timespec sys = ts(S_2026, 0);
+	int64_t out = 77;
 
 	CU_ASSERT_FALSE(srv_time_now(&c, &sys, NS_S, &out));
-	CU_ASSERT_EQUAL(out.tv_sec, 77);
-	CU_ASSERT_EQUAL(out.tv_nsec, 77);
+	CU_ASSERT_EQUAL(out, 77);
+}
+
+static void platform_time_past_2038_is_answered_exactly_on_every_architecture(void)
+{
+	/* The platform in 2099, however wide time_t is: its time is carried in 64 bits. The
+	 * system clock at the last second a 32-bit time_t holds. */
+	struct srv_clock c = {
+	    .plugin_synced = true,
+	    .platform_at_sample_ns = S_2099 * NS_S + 999000000,
+	    .sample_raw_ns = 5 * NS_S,
+	};
+	struct timespec sys = ts(LAST_32_BIT_S, 999999999);
+	char out[CDC_BUF_SIZE];
+	enum cdc_status why;
+	int64_t now;
+
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 5 * NS_S + 2 * NS_S, &now));
+	CU_ASSERT_EQUAL(now, (S_2099 + 2) * NS_S + 999000000);
+	const char *req = "{\"deviceSendTime\":\"1\"}";
+	int n =
+	    srv_answer(req, strlen(req), now / 1000000, now / 1000000 + 1, out, sizeof(out), &why);
+	CU_ASSERT_EQUAL_FATAL(n, (int)strlen(out));
+	CU_ASSERT_STRING_EQUAL(out,
+	                       "{\"deviceSendTime\":\"1\",\"serverRecvTime\":\"4083955202999\","
+	                       "\"serverSendTime\":\"4083955203000\"}");
+
+	/* And the system clock's own last second, to the ns, where it answers itself. */
+	c.plugin_synced = false;
+	c.kernel_synced = true;
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 0, &now));
+	CU_ASSERT_EQUAL(now, LAST_32_BIT_S * NS_S + 999999999);
 }
 
 static int init_serve_tests(void)
@@ -221,9 +245,10 @@ static int init_serve_tests(void)
 	    RUNNER_TEST(answer_that_does_not_fit_fails),
 	    RUNNER_TEST(authoritative_answers_from_the_system_clock),
 	    RUNNER_TEST(plugin_synced_carries_the_platform_time_forward_on_the_raw_clock),
-	    RUNNER_TEST(plugin_synced_time_before_the_sample_normalises_nanoseconds),
+	    RUNNER_TEST(plugin_synced_time_before_the_sample_is_earlier),
 	    RUNNER_TEST(kernel_synced_is_used_only_when_the_plugin_is_not_synced),
 	    RUNNER_TEST(without_a_known_time_there_is_no_answer),
+	    RUNNER_TEST(platform_time_past_2038_is_answered_exactly_on_every_architecture),
 	    CU_TEST_INFO_NULL,
 	};
 	return runner_add_suite("serve", tests);

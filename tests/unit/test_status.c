@@ -186,7 +186,10 @@ static void largest_values_still_fit_and_parse(void)
 	memset(&counters, 0xff, sizeof(counters)); /* every counter UINT64_MAX */
 	v.last_sample.offset_ns = INT64_MIN;
 	v.last_sample.rtt_ns = INT64_MAX;
-	v.last_sample.recv_real.tv_sec = 4102444799; /* 2099-12-31T23:59:59 */
+	/* 2099-12-31T23:59:59, or where time_t has 32 bits its last second. */
+	const bool time_t_64 = sizeof(time_t) >= 8;
+	v.last_sample.recv_real.tv_sec =
+	    time_t_64 ? (time_t)INT64_C(4102444799) : (time_t)INT32_MAX;
 	v.samples_to_chrony = ULLONG_MAX;
 	int n = sts_format(buf, sizeof(buf), &v);
 	CU_ASSERT_FATAL(n > 0 && n < STS_BUF_SIZE);
@@ -194,6 +197,10 @@ static void largest_values_still_fit_and_parse(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
 	CU_ASSERT_DOUBLE_EQUAL(number(root, "offset_s"), -9223372036.854775808, 1e-3);
 	CU_ASSERT_DOUBLE_EQUAL(number(root, "sent"), 18446744073709551615.0, 1e4);
+	const cJSON *utc = cJSON_GetObjectItemCaseSensitive(root, "last_sample_utc");
+	CU_ASSERT_FATAL(cJSON_IsString(utc));
+	CU_ASSERT_STRING_EQUAL(utc->valuestring,
+	                       time_t_64 ? "2099-12-31T23:59:59.123Z" : "2038-01-19T03:14:07.123Z");
 	cJSON_Delete(root);
 }
 
