@@ -38,13 +38,8 @@ LAN_REQUEST=/ext/ntp/lanpk/landev/request
 LAN_RESPONSE=/ext/ntp/lanpk/landev/response
 TAKEOVER_LINE="Client $BRIDGE_ID already connected, closing old connection."
 
-# The checks after the attack all run, so a failing run shows everything the attack achieved;
-# the test fails at the end if any did.
-FAILURES=()
-fail_later() {
-	FAILURES+=("$*")
-	chain_log "CHECK FAILED: $*"
-}
+# The checks after the attack all run (chain_fail_later), so a failing run shows everything the
+# attack achieved; the test fails at the end if any did.
 
 chain_setup
 chain_start_platform_random
@@ -97,7 +92,7 @@ chain_wait 15 has_lines "$CHAIN_DIR/lan_sub.log" || chain_die "the LAN device go
 status=$(chain_status)
 chain_log "synced: $status"
 impostor_before=$(chain_field "$status" impostor || true)
-[ -n "$impostor_before" ] || fail_later "the status has no dropped_by.impostor counter: $status"
+[ -n "$impostor_before" ] || chain_fail_later "the status has no dropped_by.impostor counter: $status"
 impostor_before=${impostor_before:-0}
 
 takeovers() {
@@ -166,7 +161,7 @@ for qos in 0 1; do
 	impostor_answers=$((impostor_answers + ${answers:-0}))
 	reached=$(reached_broker "$name")
 	impostor_own_min=$((impostor_own_min + ${reached:-0}))
-	bridge_back || fail_later "after the QoS $qos impostor left, no answer came through the bridge: $(chain_status)"
+	bridge_back || chain_fail_later "after the QoS $qos impostor left, no answer came through the bridge: $(chain_status)"
 done
 
 touch "$CHAIN_DIR/lan.stop"
@@ -184,14 +179,14 @@ status=$(chain_status)
 impostor_now=$(chain_field "$status" impostor || true)
 impostor_drops=$((${impostor_now:-0} - impostor_before))
 if [ -z "$impostor_now" ] || [ "$impostor_drops" -lt "$impostor_own_min" ] || [ "$impostor_drops" -eq 0 ]; then
-	fail_later "dropped_by.impostor grew by $impostor_drops; at least $impostor_own_min impostor answers to $OWN_RESPONSE reached the broker"
+	chain_fail_later "dropped_by.impostor grew by $impostor_drops; at least $impostor_own_min impostor answers to $OWN_RESPONSE reached the broker"
 fi
 
 impostor_lines=$(grep -c 'iotntp:.*impostor' "$CHAIN_DIR/gateway.log" || true)
 if [ "$impostor_lines" -ne 1 ]; then
-	fail_later "the gateway's log has $impostor_lines plugin lines about the impostor, not 1: $(grep 'iotntp:.*impostor' "$CHAIN_DIR/gateway.log" | head -3)"
+	chain_fail_later "the gateway's log has $impostor_lines plugin lines about the impostor, not 1: $(grep 'iotntp:.*impostor' "$CHAIN_DIR/gateway.log" | head -3)"
 elif ! grep 'iotntp:.*impostor' "$CHAIN_DIR/gateway.log" | grep -qF 127.0.0.1; then
-	fail_later "the plugin's impostor line does not name the client's address 127.0.0.1: $(grep 'iotntp:.*impostor' "$CHAIN_DIR/gateway.log")"
+	chain_fail_later "the plugin's impostor line does not name the client's address 127.0.0.1: $(grep 'iotntp:.*impostor' "$CHAIN_DIR/gateway.log")"
 fi
 
 # Answers as "RECEIVED [TOPIC] PAYLOAD" lines: the offset from the four timestamps (deviceSendTime,
@@ -225,12 +220,12 @@ for qos in 0 1; do
 done
 chain_log "LAN device: $lan_answers answers, $lan_forged forged, worst genuine ${lan_worst_ms} ms;" \
 	"the impostor answered $lan_impostor of its requests; watcher: $watched answers, $watched_forged forged"
-[ "$lan_answers" -gt 0 ] || fail_later "the LAN device got no answer at all"
-[ "$lan_impostor" -gt 0 ] || fail_later "the impostor answered none of the LAN device's requests: its check proves nothing"
+[ "$lan_answers" -gt 0 ] || chain_fail_later "the LAN device got no answer at all"
+[ "$lan_impostor" -gt 0 ] || chain_fail_later "the impostor answered none of the LAN device's requests: its check proves nothing"
 [ "$lan_forged" -eq 0 ] ||
-	fail_later "the LAN device got $lan_forged forged answers, the first: $(head -n 1 "$CHAIN_DIR/lan_sub.log.forged")"
+	chain_fail_later "the LAN device got $lan_forged forged answers, the first: $(head -n 1 "$CHAIN_DIR/lan_sub.log.forged")"
 [ "$watched_forged" -eq 0 ] ||
-	fail_later "a subscriber on the response topics got $watched_forged forged answers, the first: $(head -n 1 "$CHAIN_DIR/responses.log.forged")"
+	chain_fail_later "a subscriber on the response topics got $watched_forged forged answers, the first: $(head -n 1 "$CHAIN_DIR/responses.log.forged")"
 
 # Every status published from before the attack to now carries the platform's offset: the
 # offset never moves. While the impostor holds the bridge's id the gateway's requests go to it
@@ -251,29 +246,28 @@ read -r statuses bad_statuses unsynced_statuses worst_status < <(awk -v p="$CHAI
 	END { printf "%d %d %d %.3f\n", n, bad, unsynced, worst }' "$CHAIN_DIR/statuses.log")
 chain_log "statuses recorded: $statuses, $bad_statuses off the platform (worst ${worst_status} ms), $unsynced_statuses unsynced"
 [ "$bad_statuses" -eq 0 ] ||
-	fail_later "$bad_statuses of $statuses statuses had no offset or one more than ${TOLERANCE_MS} ms off the platform (worst ${worst_status} ms), the first: $(head -n 1 "$CHAIN_DIR/bad_statuses.log")"
+	chain_fail_later "$bad_statuses of $statuses statuses had no offset or one more than ${TOLERANCE_MS} ms off the platform (worst ${worst_status} ms), the first: $(head -n 1 "$CHAIN_DIR/bad_statuses.log")"
 
 chain_chrony_synced || chain_wait 60 chain_chrony_synced ||
-	fail_later "chronyd lost the IOT refclock: $(tail -5 "$CHAIN_DIR/chronyd.log")"
+	chain_fail_later "chronyd lost the IOT refclock: $(tail -5 "$CHAIN_DIR/chronyd.log")"
 chain_client_within 60 "$TOLERANCE_MS" ||
-	fail_later "LAN client after the attack: offset '${CHAIN_CLIENT_OFFSET:-}' s, ${CHAIN_ERROR_MS:-no answer} ms off the platform"
+	chain_fail_later "LAN client after the attack: offset '${CHAIN_CLIENT_OFFSET:-}' s, ${CHAIN_ERROR_MS:-no answer} ms off the platform"
 
 for p in platform gateway chronyd tap; do
-	chain_alive "$p" || fail_later "$p is no longer running: $(tail -3 "$CHAIN_DIR/$p.log")"
+	chain_alive "$p" || chain_fail_later "$p is no longer running: $(tail -3 "$CHAIN_DIR/$p.log")"
 done
-chain_status_synced || fail_later "status unsynced at the end: $(chain_status)"
+chain_status_synced || chain_fail_later "status unsynced at the end: $(chain_status)"
 
 wrong=$(chain_wrong_samples "$TOLERANCE_MS")
 tapped=$(chain_tapped_samples)
 figures_add wrong_samples_to_chrony "$wrong"
 [ "$wrong" -eq 0 ] ||
-	fail_later "$wrong of $tapped samples sent to chrony were more than ${TOLERANCE_MS} ms off the platform: $(awk '!/^#/' "$CHAIN_DIR/tap.samples" | tail -n 3)"
+	chain_fail_later "$wrong of $tapped samples sent to chrony were more than ${TOLERANCE_MS} ms off the platform: $(awk '!/^#/' "$CHAIN_DIR/tap.samples" | tail -n 3)"
 
 echo "fault: bridge_id_takeover_cannot_move_time impostor_answers=$impostor_answers" \
 	"impostor_drops=$impostor_drops wrong_samples=$wrong lan_forged=$lan_forged" \
 	"error_ms=${CHAIN_ERROR_MS#+} takeovers=$(takeovers) lan_answers=$lan_answers" \
 	"lan_worst_genuine_ms=$lan_worst_ms forged_reads=$forged_reads statuses=$statuses" \
 	"unsynced_statuses=$unsynced_statuses tapped_samples=$tapped"
-[ "${#FAILURES[@]}" -eq 0 ] ||
-	chain_die "${#FAILURES[@]} checks failed (each logged above in full): $(printf '%.90s...; ' "${FAILURES[@]}")"
+chain_end_checks
 figures_add faults_survived 1

@@ -25,12 +25,6 @@ plugin_opt_exchange_topic $EXCHANGE_TOPIC")
 BRIDGE_ID=$(awk '$1 == "local_clientid" { print $2 }' "$CHAIN_ROOT/config/mosquitto/gateway.conf")
 [ -n "$BRIDGE_ID" ] || chain_die "config/mosquitto/gateway.conf sets no local_clientid"
 
-FAILURES=()
-fail_later() {
-	FAILURES+=("$*")
-	chain_log "CHECK FAILED: $*"
-}
-
 chain_setup
 chain_start_platform_random
 chain_start_chronyd
@@ -49,7 +43,7 @@ chain_wait $((3 * POLL_S + 10)) has_exchange || chain_die "the plugin publishes 
 status=$(chain_status)
 chain_log "synced: $status"
 denied_before=$(chain_field "$status" denied_own_topics || true)
-[ -n "$denied_before" ] || fail_later "the status has no denied_own_topics counter: $status"
+[ -n "$denied_before" ] || chain_fail_later "the status has no denied_own_topics counter: $status"
 denied_before=${denied_before:-0}
 
 # A status as the plugin writes it, but an hour off, marked "forgery":N (a key the plugin's
@@ -72,9 +66,9 @@ check_late_status() {
 	got=$(late_read "$STATUS_TOPIC")
 	if grep -qF "$MARK" <<<"$got"; then
 		late_reads=$((late_reads + 1))
-		fail_later "a new subscriber read a forged status after forgery $1: $got"
+		chain_fail_later "a new subscriber read a forged status after forgery $1: $got"
 	elif ! grep -q '"samples_to_chrony":' <<<"$got"; then
-		fail_later "a new subscriber got no status of the plugin's after forgery $1: '$got'"
+		chain_fail_later "a new subscriber got no status of the plugin's after forgery $1: '$got'"
 	fi
 }
 
@@ -98,7 +92,7 @@ forge 3 iotntp-test-forger 0 "$EXCHANGE_TOPIC" \
 got=$(late_read "$EXCHANGE_TOPIC")
 if grep -qF "$MARK" <<<"$got"; then
 	late_reads=$((late_reads + 1))
-	fail_later "a new subscriber read a forged exchange: $got"
+	chain_fail_later "a new subscriber read a forged exchange: $got"
 fi
 # With the bridge's client id Mosquitto also closes the bridge's connection, which it reopens.
 forge 4 "$BRIDGE_ID" 1 "$STATUS_TOPIC" "$(forged_status 4)"
@@ -111,7 +105,7 @@ status=$(chain_status)
 denied_now=$(chain_field "$status" denied_own_topics || true)
 denied=$((${denied_now:-0} - denied_before))
 [ "$denied" -eq "$forged" ] ||
-	fail_later "denied_own_topics grew by $denied, $forged forged publishes were made: $status"
+	chain_fail_later "denied_own_topics grew by $denied, $forged forged publishes were made: $status"
 
 # The plugin's statuses go on, synced, with answers through the bridge again after forgery 4.
 after=$(wc -l <"$CHAIN_DIR/watcher.log")
@@ -120,26 +114,25 @@ statuses_since() {
 }
 statuses_after() { [ "$(statuses_since)" -ge "$1" ]; }
 chain_wait $((2 * POLL_S + 10)) statuses_after 2 ||
-	fail_later "the plugin published $(statuses_since) statuses after the forgery, not 2"
+	chain_fail_later "the plugin published $(statuses_since) statuses after the forgery, not 2"
 answered=$(chain_field "$status" answered)
 chain_wait $((3 * POLL_S + 15)) chain_status_cmp answered -gt "$answered" ||
-	fail_later "no answer came through the bridge after the forgery: $(chain_status)"
-chain_status_synced || fail_later "status unsynced after the forgery: $(chain_status)"
+	chain_fail_later "no answer came through the bridge after the forgery: $(chain_status)"
+chain_status_synced || chain_fail_later "status unsynced after the forgery: $(chain_status)"
 offset=$(chain_field "$(chain_status)" offset_s || true)
 error_ms=$(chain_error_ms "${offset:-0}" "$CHAIN_PLATFORM_OFFSET")
 awk -v e="$error_ms" -v t="$TOLERANCE_MS" 'BEGIN { exit !(e <= t && e >= -t) }' ||
-	fail_later "the status's offset is ${error_ms} ms off the platform's"
+	chain_fail_later "the status's offset is ${error_ms} ms off the platform's"
 check_late_status end
 
 # The watcher, subscribed throughout, never got a forged message.
 watched=$(grep -cF "$MARK" "$CHAIN_DIR/watcher.log" || true)
 [ "$watched" -eq 0 ] ||
-	fail_later "the watcher on iotntp/# received $watched forged messages, the first: $(grep -m 1 -F "$MARK" "$CHAIN_DIR/watcher.log")"
+	chain_fail_later "the watcher on iotntp/# received $watched forged messages, the first: $(grep -m 1 -F "$MARK" "$CHAIN_DIR/watcher.log")"
 forged_reads=$((watched + late_reads))
 figures_add forged_reads "$forged_reads"
 
 echo "fault: forged_status_is_never_read forged_publishes=$forged forged_reads=$forged_reads denied=$denied" \
 	"statuses_after=$(statuses_since) status_error_ms=${error_ms#+}"
-[ "${#FAILURES[@]}" -eq 0 ] ||
-	chain_die "${#FAILURES[@]} checks failed (each logged above in full): $(printf '%.90s...; ' "${FAILURES[@]}")"
+chain_end_checks
 figures_add faults_survived 1

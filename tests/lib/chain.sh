@@ -63,6 +63,20 @@ chain_die() {
 	exit 1
 }
 
+# For tests whose checks all run, so that a failing run shows everything at once:
+# chain_fail_later records a failed check and logs it; chain_end_checks fails the test at the
+# end if any did.
+CHAIN_FAILURES=()
+chain_fail_later() {
+	CHAIN_FAILURES+=("$*")
+	chain_log "CHECK FAILED: $*"
+}
+
+chain_end_checks() {
+	[ "${#CHAIN_FAILURES[@]}" -eq 0 ] ||
+		chain_die "${#CHAIN_FAILURES[@]} checks failed (each logged above in full): $(printf '%.90s...; ' "${CHAIN_FAILURES[@]}")"
+}
+
 # shellcheck source=free_port.sh
 . "$(dirname "${BASH_SOURCE[0]}")/free_port.sh"
 
