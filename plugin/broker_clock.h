@@ -18,6 +18,31 @@ static inline int64_t bck_raw_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/*
+ * CLOCK_MONOTONIC_RAW at the moment CLOCK_REALTIME is read into *real: the realtime is read
+ * between two raw readings and paired with their middle. A preemption between the readings
+ * would make the pair wrong by as long as it lasted, so the tightest of a few tries is kept.
+ */
+static inline int64_t bck_raw_at_real(struct timespec *real)
+{
+	int64_t best_gap = INT64_MAX, best_raw = 0;
+
+	for (int i = 0; i < 4 && best_gap > 20000; i++) {
+		struct timespec ts1, now, ts2;
+		clock_gettime(CLOCK_MONOTONIC_RAW, &ts1);
+		clock_gettime(CLOCK_REALTIME, &now);
+		clock_gettime(CLOCK_MONOTONIC_RAW, &ts2);
+		int64_t a = (int64_t)ts1.tv_sec * 1000000000 + ts1.tv_nsec;
+		int64_t b = (int64_t)ts2.tv_sec * 1000000000 + ts2.tv_nsec;
+		if (b - a < best_gap) {
+			best_gap = b - a;
+			best_raw = a + (b - a) / 2;
+			*real = now;
+		}
+	}
+	return best_raw;
+}
+
 /* Whether the kernel says an NTP client keeps the system clock synchronised. */
 static inline bool bck_kernel_synced(void)
 {

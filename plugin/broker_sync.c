@@ -108,12 +108,18 @@ static void feed_chrony(struct bsy_role *r, int64_t raw)
 	struct est_estimate est;
 
 	r->next_feed_ns = raw + FEED_INTERVAL_NS;
-	if (!syn_fresh(r->engine) || !syn_estimate(r->engine, raw, &est)) {
+	if (!syn_fresh(r->engine)) {
 		log_refclock(r, rcs_connect(r->refclock));
 		return;
 	}
-	/* The system clock read right after the raw one: the sample pairs the two. */
-	struct timespec real = bck_real();
+	/* The sample pairs the system clock with the platform's time at the same instant: both
+	 * clocks are read together now, and the estimate is made for that raw reading. */
+	struct timespec real;
+	raw = bck_raw_at_real(&real);
+	if (!syn_estimate(r->engine, raw, &est)) {
+		log_refclock(r, rcs_connect(r->refclock));
+		return;
+	}
 	int64_t real_ns = (int64_t)real.tv_sec * XCH_NS_PER_S + real.tv_nsec;
 	r->line = est;
 	r->last_sample = (struct xch_sample){
