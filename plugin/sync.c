@@ -246,14 +246,12 @@ bool syn_synced(const struct syn_engine *e)
 
 bool syn_fresh(const struct syn_engine *e)
 {
-	/* An answer in the poll under way counts at once: the first sync need not wait for the
-	 * poll's slowest request to time out. */
-	return (e->ever_sampled && e->failed_streak == 0) || e->answered_in_poll;
+	return e->ever_sampled && e->failed_streak == 0;
 }
 
 bool syn_estimate(const struct syn_engine *e, int64_t raw_ns, struct est_estimate *out)
 {
-	return (syn_synced(e) || e->answered_in_poll) && est_now(e->estimator, raw_ns, out);
+	return syn_synced(e) && est_now(e->estimator, raw_ns, out);
 }
 
 const struct est_counters *syn_estimator_counters(const struct syn_engine *e)

@@ -124,12 +124,11 @@ bool syn_poll_done(struct syn_engine *e, int64_t raw_ns, struct syn_poll_result 
 /* Whether an answered poll came within the last max_failed_polls polls. */
 bool syn_synced(const struct syn_engine *e);
 
-/* Whether the last poll, or the one under way, was answered: the estimate rests on exchanges at
- * most a poll interval and a timeout old. */
+/* Whether the last poll was answered: the estimate rests on exchanges at most a poll interval
+ * and a timeout old. */
 bool syn_fresh(const struct syn_engine *e);
 
-/* While synced, or once the poll under way was answered, the platform's time at raw_ns with its
- * error bound; false otherwise. */
+/* While synced, the platform's time at raw_ns with its error bound; false otherwise. */
 bool syn_estimate(const struct syn_engine *e, int64_t raw_ns, struct est_estimate *out);
 
 /* What the estimator did with the exchanges. */

@@ -269,23 +269,6 @@ static void answered_poll_gives_an_estimate_within_its_bound(void)
 	sim_stop();
 }
 
-static void first_answer_gives_an_estimate_before_its_poll_ends(void)
-{
-	struct est_estimate est;
-
-	/* The first request is answered 42 ms after it left, the poll ends at 626 ms. */
-	sim_start(rtt_mixed, &base_cfg);
-	sim_run_until(41 * MS);
-	CU_ASSERT_FALSE(syn_fresh(sim.e));
-	CU_ASSERT_FALSE(syn_estimate(sim.e, 41 * MS, &est));
-	sim_run_until(50 * MS);
-	CU_ASSERT_EQUAL(sim.polls, 0);
-	CU_ASSERT_FALSE(syn_synced(sim.e));
-	CU_ASSERT_TRUE(syn_fresh(sim.e));
-	assert_estimate(sim.e, 50 * MS, 21 * MS);
-	sim_stop();
-}
-
 static void poll_done_reports_each_poll_once(void)
 {
 	struct syn_poll_result res;
@@ -705,7 +688,6 @@ static int init_sync_tests(void)
 	    RUNNER_TEST(burst_sends_burst_requests_spacing_apart),
 	    RUNNER_TEST(late_tick_does_not_stretch_the_burst),
 	    RUNNER_TEST(answered_poll_gives_an_estimate_within_its_bound),
-	    RUNNER_TEST(first_answer_gives_an_estimate_before_its_poll_ends),
 	    RUNNER_TEST(poll_done_reports_each_poll_once),
 	    RUNNER_TEST(unanswered_poll_ends_after_the_timeout_without_a_sample),
 	    RUNNER_TEST(sync_is_lost_after_max_failed_polls_and_regained_by_a_good_one),
