@@ -1,10 +1,10 @@
 /*
- * delay_proxy: a TCP relay on loopback that holds data back for a drawn delay, to emulate WAN
- * latency and jitter between the MQTT bridge and a broker (the netem qdisc is not available on
- * the test machines).
+ * delay_proxy: a TCP (or, with --udp, UDP) relay on loopback that holds data back for a drawn
+ * delay, to emulate WAN latency and jitter between the MQTT bridge and a broker, or between an
+ * NTP client and its server (the netem qdisc is not available on the test machines).
  *
  *   delay_proxy --listen PORT --to HOST:PORT --up SPEC --down SPEC [--seed N] [--bind ADDR]
- *               [--stats FILE] [--trace FILE] [--max-conns N]
+ *               [--stats FILE] [--trace FILE] [--max-conns N] [--udp]
  *
  * It listens on ADDR:PORT (ADDR defaults to 127.0.0.1; PORT 0 picks a free port, and the
  * start line names it), and for each accepted client connects to HOST:PORT, which must be a
@@ -27,11 +27,19 @@
  * and closes both sockets. Data not yet due is dropped and counted. A read or write error
  * closes both at once.
  *
+ * --udp relays datagrams instead, with the same SPECs and seeds. Each client address is a
+ * session, numbered like connections, with its own socket connected to the target, so that
+ * answers go back to the client that asked; a session ends after 60 s without a datagram
+ * either way, or, when --max-conns sessions are open, the least recently active one ends to
+ * make room. Each datagram is released at its arrival plus its own drawn delay: datagrams may
+ * overtake each other, as on a network. A direction holds at most 1 MiB; a datagram that does
+ * not fit, or that the socket refuses when due, is dropped and counted.
+ *
  * --stats FILE is rewritten every 5 s and at exit, one line per direction:
  *   up spec=S chunks=N bytes=N mean_delay_ms=X max_delay_ms=X dropped_bytes=N max_held_bytes=N
  * where the delay is release minus arrival (the drawn delay, plus any wait for an earlier
  * chunk), then "connections accepted=N failed=N open=N".
- * --trace FILE gets one line per chunk:
+ * --trace FILE gets one line per chunk (per datagram with --udp):
  *   up conn=N seq=N bytes=N drawn_ms=X applied_ms=X
  *
  * One thread, one ppoll() loop whose timeout is the next release; non-blocking sockets.
@@ -64,6 +72,8 @@
 #define ACCEPT_PAUSE_NS (100 * NS_PER_MS)
 #define MAX_DELAY_MS    600000.0
 #define MAX_CONNS_LIMIT 256 /* two descriptors each: stays under the usual 1024 limit */
+#define UDP_IDLE_NS     (60 * NS_PER_S)
+#define UDP_READS_MAX   64 /* datagrams read from one socket per wakeup, so none starves */
 
 /* Directions, and the sides they read from: flow[d] reads fd[d] and writes fd[!d]. */
 enum { UP = 0, DOWN = 1 };
@@ -107,6 +117,26 @@ struct conn {
 	struct flow flow[2];
 };
 
+/* --udp: one client address, and the socket that relays its datagrams to the target. */
+struct session {
+	unsigned long id;
+	int fd;
+	struct sockaddr_storage client;
+	socklen_t client_len;
+	int64_t last_ns; /* the latest datagram's arrival, either way */
+	uint64_t rng[2], seq[2], bytes[2];
+};
+
+/* A datagram waiting for its release; the queue is kept in release order. */
+struct datagram {
+	struct datagram *next;
+	struct session *session;
+	int dir;
+	int64_t release_ns;
+	size_t len;
+	unsigned char data[];
+};
+
 struct dir_stats {
 	uint64_t chunks, bytes, dropped;
 	int64_t sum_ns, max_ns;
@@ -127,6 +157,11 @@ struct proxy {
 	int nconns;
 	unsigned long accepted, failed;
 	struct dir_stats stats[2];
+	bool udp;
+	struct session **sessions;
+	int nsessions;
+	struct datagram *queue;
+	size_t held[2];
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -308,7 +343,7 @@ static int resolve_target(struct proxy *p, const char *arg)
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_socktype = p->udp ? SOCK_DGRAM : SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	rc = getaddrinfo(host, colon + 1, &hints, &res);
 	if (rc != 0) {
@@ -339,16 +374,16 @@ static int open_listener(struct proxy *p, const char *addr, const char *port)
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_socktype = p->udp ? SOCK_DGRAM : SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
 	rc = getaddrinfo(addr, port, &hints, &res);
 	if (rc != 0) {
 		fprintf(stderr, "delay_proxy: --bind %s: %s\n", addr, gai_strerror(rc));
 		return -1;
 	}
-	fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-	    bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 64) != 0) {
+	    bind(fd, res->ai_addr, res->ai_addrlen) != 0 || (!p->udp && listen(fd, 64) != 0)) {
 		fprintf(stderr, "delay_proxy: cannot listen on %s port %s: %s\n", addr, port,
 		        strerror(errno));
 		if (fd >= 0)
@@ -594,7 +629,7 @@ static void write_stats(struct proxy *p)
 		        (unsigned long long)st->dropped, st->max_held);
 	}
 	fprintf(out, "connections accepted=%lu failed=%lu open=%d\n", p->accepted, p->failed,
-	        p->nconns);
+	        p->udp ? p->nsessions : p->nconns);
 	if (fclose(out) != 0 || rename(tmp, p->stats_path) != 0)
 		fprintf(stderr, "delay_proxy: %s: %s\n", p->stats_path, strerror(errno));
 }
@@ -747,12 +782,259 @@ static int run(struct proxy *p, const sigset_t *unblocked)
 	return 0;
 }
 
+/* --- --udp: sessions and a queue of datagrams in release order. --- */
+
+static void udp_close_session(struct proxy *p, int i, const char *why)
+{
+	struct session *s = p->sessions[i];
+	struct datagram **link = &p->queue;
+
+	while (*link != NULL) {
+		struct datagram *g = *link;
+
+		if (g->session == s) {
+			p->stats[g->dir].dropped += g->len;
+			p->held[g->dir] -= g->len;
+			*link = g->next;
+			free(g);
+		} else {
+			link = &g->next;
+		}
+	}
+	close(s->fd);
+	fprintf(stderr, "delay_proxy: session %lu closed: %s (up %llu bytes, down %llu bytes)\n",
+	        s->id, why, (unsigned long long)s->bytes[UP], (unsigned long long)s->bytes[DOWN]);
+	free(s);
+	p->sessions[i] = p->sessions[--p->nsessions];
+}
+
+/* The session of a client address, opened if new; NULL if no socket could be made. */
+static struct session *udp_session(struct proxy *p, const struct sockaddr_storage *from,
+                                   socklen_t from_len, int64_t now)
+{
+	char from_text[INET6_ADDRSTRLEN + 8];
+	struct session *s;
+	int fd;
+
+	for (int i = 0; i < p->nsessions; i++) {
+		s = p->sessions[i];
+		if (s->client_len == from_len && memcmp(&s->client, from, from_len) == 0)
+			return s;
+	}
+	if (p->nsessions == p->max_conns) {
+		int oldest = 0;
+
+		for (int i = 1; i < p->nsessions; i++)
+			if (p->sessions[i]->last_ns < p->sessions[oldest]->last_ns)
+				oldest = i;
+		udp_close_session(p, oldest, "making room");
+	}
+	p->accepted++;
+	format_addr((const struct sockaddr *)from, from_text, sizeof(from_text));
+	fd = socket(p->target.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	s = calloc(1, sizeof(*s));
+	if (fd < 0 || s == NULL || connect(fd, (struct sockaddr *)&p->target, p->target_len) != 0) {
+		fprintf(stderr, "delay_proxy: client %s: cannot reach the target: %s\n", from_text,
+		        strerror(errno));
+		p->failed++;
+		if (fd >= 0)
+			close(fd);
+		free(s);
+		return NULL;
+	}
+	s->id = p->accepted;
+	s->fd = fd;
+	memcpy(&s->client, from, from_len);
+	s->client_len = from_len;
+	s->last_ns = now;
+	for (int d = UP; d <= DOWN; d++)
+		s->rng[d] = stream_state(p->seed, s->id, d);
+	p->sessions[p->nsessions++] = s;
+	fprintf(stderr, "delay_proxy: session %lu from %s\n", s->id, from_text);
+	return s;
+}
+
+/* Queues one datagram of direction d for its arrival plus its own drawn delay. */
+static void udp_enqueue(struct proxy *p, struct session *s, int d, const unsigned char *buf,
+                        size_t n, int64_t arrival)
+{
+	struct dir_stats *st = &p->stats[d];
+	struct datagram *g, **link;
+	int64_t drawn_ns;
+
+	s->last_ns = arrival;
+	g = p->held[d] + n <= FLOW_CAP ? malloc(sizeof(*g) + n) : NULL;
+	if (g == NULL) {
+		st->dropped += n;
+		return;
+	}
+	drawn_ns = llround(draw_ms(&p->spec[d], &s->rng[d]) * NS_PER_MS);
+	memcpy(g->data, buf, n);
+	g->len = n;
+	g->dir = d;
+	g->session = s;
+	g->release_ns = arrival + drawn_ns;
+	/* After every datagram due at the same time, so equal delays keep their order. */
+	for (link = &p->queue; *link != NULL && (*link)->release_ns <= g->release_ns;
+	     link = &(*link)->next)
+		;
+	g->next = *link;
+	*link = g;
+	p->held[d] += n;
+	s->seq[d]++;
+	s->bytes[d] += n;
+
+	st->chunks++;
+	st->bytes += n;
+	st->sum_ns += drawn_ns;
+	if (drawn_ns > st->max_ns)
+		st->max_ns = drawn_ns;
+	if (p->held[d] > st->max_held)
+		st->max_held = p->held[d];
+	if (p->trace != NULL)
+		fprintf(p->trace, "%s conn=%lu seq=%llu bytes=%zu drawn_ms=%.6f applied_ms=%.6f\n",
+		        dir_name[d], s->id, (unsigned long long)s->seq[d], n,
+		        (double)drawn_ns / NS_PER_MS, (double)drawn_ns / NS_PER_MS);
+}
+
+/* Reads what waits on the listening socket (d = UP) or on a session's (d = DOWN). */
+static void udp_read(struct proxy *p, struct session *s, int d)
+{
+	unsigned char buf[READ_MAX];
+
+	for (int k = 0; k < UDP_READS_MAX; k++) {
+		struct sockaddr_storage from;
+		socklen_t from_len = sizeof(from);
+		ssize_t n;
+
+		if (d == UP)
+			n = recvfrom(p->listen_fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+			             &from_len);
+		else
+			n = recv(s->fd, buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* A target that is not listening answers with ICMP: the datagram is
+			 * lost, as it would be on a network; the session stays. */
+			if (errno == ECONNREFUSED)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				fprintf(stderr, "delay_proxy: %s: %s\n",
+				        d == UP ? "read from client" : "read from target",
+				        strerror(errno));
+			return;
+		}
+		int64_t arrival = now_ns();
+
+		if (d == UP) {
+			s = udp_session(p, &from, from_len, arrival);
+			if (s == NULL) {
+				p->stats[UP].dropped += (uint64_t)n;
+				continue;
+			}
+		}
+		udp_enqueue(p, s, d, buf, (size_t)n, arrival);
+	}
+}
+
+/* Sends every datagram that is due; one the socket refuses is dropped. */
+static void udp_send_due(struct proxy *p, int64_t now)
+{
+	while (p->queue != NULL && p->queue->release_ns <= now) {
+		struct datagram *g = p->queue;
+		struct session *s = g->session;
+		ssize_t n;
+
+		do {
+			if (g->dir == UP)
+				n = send(s->fd, g->data, g->len, 0);
+			else
+				n = sendto(p->listen_fd, g->data, g->len, 0,
+				           (struct sockaddr *)&s->client, s->client_len);
+		} while (n < 0 && errno == EINTR);
+		if (n < 0)
+			p->stats[g->dir].dropped += g->len;
+		p->queue = g->next;
+		p->held[g->dir] -= g->len;
+		free(g);
+	}
+}
+
+static void udp_expire(struct proxy *p, int64_t now)
+{
+	for (int i = p->nsessions - 1; i >= 0; i--)
+		if (now - p->sessions[i]->last_ns >= UDP_IDLE_NS)
+			udp_close_session(p, i, "idle");
+}
+
+static int run_udp(struct proxy *p, const sigset_t *unblocked)
+{
+	struct pollfd *pfd = calloc(1 + (size_t)p->max_conns, sizeof(*pfd));
+	struct session **polled = calloc((size_t)p->max_conns, sizeof(*polled));
+	int64_t next_stats = now_ns() + STATS_PERIOD_NS;
+	int rc = 0;
+
+	if (pfd == NULL || polled == NULL) {
+		fprintf(stderr, "delay_proxy: out of memory\n");
+		rc = 1;
+	}
+	while (rc == 0 && !stop_signal) {
+		int64_t now = now_ns(), next = p->stats_path != NULL ? next_stats : INT64_MAX;
+		struct timespec ts;
+		int n = 0;
+
+		udp_send_due(p, now);
+		udp_expire(p, now);
+		if (p->stats_path != NULL && now >= next_stats) {
+			write_stats(p);
+			next_stats = now + STATS_PERIOD_NS;
+		}
+
+		pfd[n].fd = p->listen_fd;
+		pfd[n].events = POLLIN;
+		pfd[n++].revents = 0;
+		for (int i = 0; i < p->nsessions; i++) {
+			polled[i] = p->sessions[i];
+			pfd[n].fd = p->sessions[i]->fd;
+			pfd[n].events = POLLIN;
+			pfd[n++].revents = 0;
+			if (p->sessions[i]->last_ns + UDP_IDLE_NS < next)
+				next = p->sessions[i]->last_ns + UDP_IDLE_NS;
+		}
+		if (p->queue != NULL && p->queue->release_ns < next)
+			next = p->queue->release_ns;
+		if (next != INT64_MAX) {
+			int64_t wait = next > now ? next - now : 0;
+
+			ts.tv_sec = (time_t)(wait / NS_PER_S);
+			ts.tv_nsec = (long)(wait % NS_PER_S);
+		}
+		if (ppoll(pfd, (nfds_t)n, next != INT64_MAX ? &ts : NULL, unblocked) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "delay_proxy: poll: %s\n", strerror(errno));
+			rc = 1;
+			break;
+		}
+		/* The sessions first: a new client on the listening socket may close one. */
+		for (int j = 1; j < n; j++)
+			if (pfd[j].revents != 0)
+				udp_read(p, polled[j - 1], DOWN);
+		if (pfd[0].revents != 0)
+			udp_read(p, NULL, UP);
+	}
+	free(pfd);
+	free(polled);
+	return rc;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 	        "usage: delay_proxy --listen PORT --to HOST:PORT --up SPEC --down SPEC\n"
 	        "                   [--seed N] [--bind ADDR] [--stats FILE] [--trace FILE]\n"
-	        "                   [--max-conns N]\n"
+	        "                   [--max-conns N] [--udp]\n"
 	        "SPEC: none | BASE_MS | BASE_MS,uniform,HALF_WIDTH_MS | BASE_MS,exp,MEAN_MS\n");
 }
 
@@ -767,6 +1049,7 @@ int main(int argc, char **argv)
 	                                         {"stats", required_argument, NULL, 'S'},
 	                                         {"trace", required_argument, NULL, 'T'},
 	                                         {"max-conns", required_argument, NULL, 'm'},
+	                                         {"udp", no_argument, NULL, 'U'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
 	const char *listen_port = NULL, *to = NULL, *up = NULL, *down = NULL;
@@ -826,6 +1109,9 @@ int main(int argc, char **argv)
 			}
 			p.max_conns = (int)v;
 			break;
+		case 'U':
+			p.udp = true;
+			break;
 		default:
 			usage();
 			return opt == 'h' ? 0 : 2;
@@ -848,7 +1134,8 @@ int main(int argc, char **argv)
 		return 2;
 
 	p.conns = calloc((size_t)p.max_conns, sizeof(*p.conns));
-	if (p.conns == NULL)
+	p.sessions = calloc((size_t)p.max_conns, sizeof(*p.sessions));
+	if (p.conns == NULL || p.sessions == NULL)
 		return 1;
 	if (trace_path != NULL) {
 		p.trace = fopen(trace_path, "w");
@@ -876,11 +1163,11 @@ int main(int argc, char **argv)
 		return 1;
 	getsockname(p.listen_fd, (struct sockaddr *)&local, &local_len);
 	format_addr((struct sockaddr *)&local, local_text, sizeof(local_text));
-	fprintf(stderr, "delay_proxy: listening on %s -> %s up=%s down=%s seed=%llu\n", local_text,
-	        to, up, down, (unsigned long long)p.seed);
+	fprintf(stderr, "delay_proxy: listening on %s%s -> %s up=%s down=%s seed=%llu\n",
+	        local_text, p.udp ? " udp" : "", to, up, down, (unsigned long long)p.seed);
 	fflush(stderr);
 
-	rc = run(&p, &unblocked);
+	rc = p.udp ? run_udp(&p, &unblocked) : run(&p, &unblocked);
 
 	if (stop_signal)
 		fprintf(stderr, "delay_proxy: exiting on signal %d\n", (int)stop_signal);
@@ -889,10 +1176,13 @@ int main(int argc, char **argv)
 		free(p.conns[i]);
 	}
 	p.nconns = 0;
+	while (p.nsessions > 0)
+		udp_close_session(&p, p.nsessions - 1, "proxy exiting");
 	write_stats(&p);
 	if (p.trace != NULL)
 		fclose(p.trace);
 	close(p.listen_fd);
 	free(p.conns);
+	free(p.sessions);
 	return rc;
 }

@@ -3,6 +3,7 @@
  *
  *   delay_proxy_check latency COUNT PROXY [PROXY_ARGS...]
  *   delay_proxy_check order BYTES PROXY [PROXY_ARGS...]
+ *   delay_proxy_check udp COUNT PROXY --udp [PROXY_ARGS...]
  *
  * It listens on a free loopback port itself and starts PROXY with PROXY_ARGS plus
  * "--listen 0 --to 127.0.0.1:<that port>", so it owns both the client and the target end and
@@ -16,6 +17,11 @@
  * order: three connections at once, each sending BYTES each way in writes of random size, and
  * checking every byte received against the sender's pattern. Then connections 1 and 2 close
  * from the client and 3 from the target, and the other end must see the end of the stream.
+ * udp: the target is a UDP socket; two clients take turns, COUNT times each, sending one
+ * datagram up and, once it arrived, the target answers it down to where it came from. Every
+ * answer must reach the client that asked and no other, each client's datagrams must reach the
+ * target from one address of their own (its session), and each arrive unaltered. Prints the
+ * one-way times as latency does, then "udp sessions=2".
  *
  * Both end by sending SIGTERM to the proxy, which must exit with status 0. Every wait has a
  * deadline. Exit status 0 when everything checked out, 1 otherwise.
@@ -45,6 +51,7 @@
 #define ORDER_TIMEOUT_NS (20 * NS_PER_S)
 #define EXIT_TIMEOUT_NS  (5 * NS_PER_S)
 #define MSG_LEN          16
+#define UDP_CLIENTS      2
 #define ORDER_CONNS      3
 
 static pid_t proxy_pid = -1;
@@ -455,6 +462,123 @@ static int run_order(unsigned proxy_port, int listener, uint64_t bytes)
 	return 0;
 }
 
+static int udp_socket(unsigned *port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+		return -1;
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/* One datagram on fd by the deadline, of exactly MSG_LEN bytes, and where it came from. */
+static int udp_recv(int fd, unsigned char *buf, struct sockaddr_in *from, int64_t deadline)
+{
+	for (;;) {
+		socklen_t len = sizeof(*from);
+		ssize_t n = recvfrom(fd, buf, MSG_LEN + 1, 0, (struct sockaddr *)from, &len);
+
+		if (n == MSG_LEN)
+			return 0;
+		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+			return -1;
+		if (wait_fd(fd, POLLIN, deadline) != 0)
+			return -1;
+	}
+}
+
+static int run_udp(unsigned proxy_port, int target, unsigned long count)
+{
+	struct sockaddr_in proxy = {.sin_family = AF_INET, .sin_port = htons((uint16_t)proxy_port)};
+	struct sockaddr_in seen[UDP_CLIENTS];
+	struct summary sum[2] = {{0}};
+	int client[UDP_CLIENTS];
+
+	proxy.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (int c = 0; c < UDP_CLIENTS; c++) {
+		client[c] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (client[c] < 0 ||
+		    connect(client[c], (struct sockaddr *)&proxy, sizeof(proxy)) != 0) {
+			perror("delay_proxy_check: udp client");
+			return -1;
+		}
+	}
+	for (unsigned long i = 0; i < count; i++) {
+		for (int c = 0; c < UDP_CLIENTS; c++) {
+			unsigned char out[MSG_LEN], in[MSG_LEN];
+			struct sockaddr_in from;
+			int64_t t0 = now_ns(), deadline = t0 + MSG_TIMEOUT_NS;
+
+			memset(out, 'U', sizeof(out));
+			out[0] = (unsigned char)c;
+			memcpy(out + 1, &i, sizeof(i));
+			if (send(client[c], out, sizeof(out), 0) != MSG_LEN ||
+			    udp_recv(target, in, &from, deadline) != 0 ||
+			    memcmp(in, out, sizeof(in)) != 0) {
+				fprintf(stderr,
+				        "delay_proxy_check: client %d datagram %lu up: "
+				        "lost or altered\n",
+				        c, i);
+				return -1;
+			}
+			summary_add(&sum[0], now_ns() - t0);
+			if (i == 0) {
+				seen[c] = from;
+			} else if (from.sin_port != seen[c].sin_port) {
+				fprintf(stderr,
+				        "delay_proxy_check: client %d came from another "
+				        "session\n",
+				        c);
+				return -1;
+			}
+			for (int o = 0; o < c; o++)
+				if (seen[o].sin_port == from.sin_port) {
+					fprintf(stderr,
+					        "delay_proxy_check: clients %d and %d share a "
+					        "session\n",
+					        o, c);
+					return -1;
+				}
+
+			out[MSG_LEN - 1] = 'D';
+			t0 = now_ns();
+			deadline = t0 + MSG_TIMEOUT_NS;
+			if (sendto(target, out, sizeof(out), 0, (struct sockaddr *)&from,
+			           sizeof(from)) != MSG_LEN ||
+			    udp_recv(client[c], in, &from, deadline) != 0 ||
+			    memcmp(in, out, sizeof(in)) != 0) {
+				fprintf(stderr,
+				        "delay_proxy_check: client %d datagram %lu down: "
+				        "lost or altered\n",
+				        c, i);
+				return -1;
+			}
+			summary_add(&sum[1], now_ns() - t0);
+		}
+	}
+	/* Nothing more may come: no answer went to the wrong client, none was repeated. */
+	for (int c = 0; c < UDP_CLIENTS; c++) {
+		unsigned char in[MSG_LEN];
+		struct sockaddr_in from;
+
+		if (udp_recv(client[c], in, &from, now_ns() + 200 * NS_PER_MS) == 0) {
+			fprintf(stderr, "delay_proxy_check: client %d got a datagram too many\n",
+			        c);
+			return -1;
+		}
+		close(client[c]);
+	}
+	summary_print("up", &sum[0]);
+	summary_print("down", &sum[1]);
+	printf("udp sessions=%d\n", UDP_CLIENTS);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long count;
@@ -462,18 +586,23 @@ int main(int argc, char **argv)
 	int listener, proxy_port, rc;
 	char *end;
 
-	if (argc < 4 || (strcmp(argv[1], "latency") != 0 && strcmp(argv[1], "order") != 0)) {
+	bool udp;
+
+	if (argc < 4 || (strcmp(argv[1], "latency") != 0 && strcmp(argv[1], "order") != 0 &&
+	                 strcmp(argv[1], "udp") != 0)) {
 		fprintf(stderr, "usage: delay_proxy_check latency COUNT PROXY [PROXY_ARGS...]\n"
-		                "       delay_proxy_check order BYTES PROXY [PROXY_ARGS...]\n");
+		                "       delay_proxy_check order BYTES PROXY [PROXY_ARGS...]\n"
+		                "       delay_proxy_check udp COUNT PROXY --udp [PROXY_ARGS...]\n");
 		return 2;
 	}
+	udp = strcmp(argv[1], "udp") == 0;
 	count = strtoull(argv[2], &end, 10);
 	if (*end != '\0' || count == 0) {
 		fprintf(stderr, "delay_proxy_check: bad count '%s'\n", argv[2]);
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	listener = listen_loopback(&target_port);
+	listener = udp ? udp_socket(&target_port) : listen_loopback(&target_port);
 	if (listener < 0) {
 		perror("delay_proxy_check: listen");
 		return 1;
@@ -483,7 +612,9 @@ int main(int argc, char **argv)
 		stop_proxy();
 		return 1;
 	}
-	if (strcmp(argv[1], "latency") == 0)
+	if (udp)
+		rc = run_udp((unsigned)proxy_port, listener, (unsigned long)count);
+	else if (strcmp(argv[1], "latency") == 0)
 		rc = run_latency((unsigned)proxy_port, listener, (unsigned long)count);
 	else
 		rc = run_order((unsigned)proxy_port, listener, count);
