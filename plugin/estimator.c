@@ -34,7 +34,6 @@ struct est_state {
 	unsigned win_first, win_n;
 	struct est_exchange held[EST_HELD_MAX]; /* oldest first */
 	unsigned held_n;
-	unsigned shifted;    /* exchanges in a row after which the recent ones sat apart */
 	double history_skew; /* from the closed stretches, updated as each one closes */
 	double prior_skew;   /* the skew before the last step, while the history fills again */
 	bool have_prior;
@@ -204,13 +203,15 @@ static void skew_push(struct est_state *e, const struct stretch *st)
 
 static void history_update(struct est_state *e);
 
-/* Files an exchange in the skew history: a stretch closes once an exchange arrives after its
- * end, and stretches older than skew_window_ns leave. */
+/* Files an exchange in the skew history: a stretch gathers the exchanges answered within half
+ * of skew_group_ns of its first, so one poll's burst makes one stretch however its start
+ * jitters, and the next poll's burst starts the next; stretches older than skew_window_ns
+ * leave. */
 static void skew_note(struct est_state *e, const struct est_exchange *x)
 {
 	struct stretch st = stretch_of(&e->cfg, x);
 
-	if (e->open_any && x->recv_raw_ns - e->open_start_ns >= e->cfg.skew_group_ns) {
+	if (e->open_any && x->recv_raw_ns - e->open_start_ns >= e->cfg.skew_group_ns / 2) {
 		skew_push(e, &e->open);
 		e->open_any = false;
 		history_update(e);
@@ -290,16 +291,18 @@ static void held_points(const struct est_state *e, struct pts *ps)
 
 static bool skew(const struct est_state *e, double *out);
 
-/* The exchanges most recently taken, whose own corridor tells whether the window still
- * describes the platform's clock. */
-#define RECENT 8
+/* The newest exchanges searched for the first of a new clock. */
+#define NEWEST 16
+/* Exchanges the window must hold besides those before they are compared: fewer make a corridor
+ * so loose that new exchanges land past its edges by chance. */
+#define OLDER_MIN 32
 
 static void remember_skew(struct est_state *e);
 
 /* Restarts the window and the skew history from the last n exchanges of the window. */
-static void restart_from_recent(struct est_state *e, unsigned n)
+static void restart_from_newest(struct est_state *e, unsigned n)
 {
-	struct est_exchange keep[RECENT];
+	struct est_exchange keep[NEWEST];
 
 	remember_skew(e);
 	for (unsigned i = 0; i < n; i++)
@@ -311,40 +314,74 @@ static void restart_from_recent(struct est_state *e, unsigned n)
 		win_push(e, &keep[i]);
 		skew_note(e, &keep[i]);
 	}
-	e->shifted = 0;
 	e->count.steps++;
 }
 
 /*
- * Whether the recent exchanges put the platform's time apart from where the older ones do. A
- * step about as large as the corridor is wide leaves old and new bounds in agreement, only
- * pinched together, so causality cannot tell it. But then both edges of the recent exchanges'
- * corridor lie beyond the older corridor's on the same side. Normally the few recent exchanges
- * make a looser corridor around the older one; a floor that drops tightens it on both sides,
- * one that changes on one side moves one edge. Both edges past by two stamp quanta is a step;
- * on a narrow path a step that large breaks the bounds outright anyway.
+ * How many of the newest exchanges belong to a new clock, stepped from the older ones' by
+ * about the corridor's width or less; 0 when there is none. Such a step breaks no bound, it only
+ * pinches the corridor, so causality cannot tell it. Take a step forward by D. An exchange of
+ * the new clock can have its lower bound above every older one (by D less its delay down),
+ * which no exchange of the old clock can, the older corridor's lower edge being the highest of
+ * theirs; and every exchange from then on has its upper bound above the older corridor's upper
+ * edge (by D and more). So the first exchange past the lower edge (by two stamp quanta: the
+ * margin) starts the new clock, and once step_min exchanges from it on all sit above the upper
+ * edge too, it is a step. A step back is the mirror image.
+ *
+ * A floor that drops by F on both sides looks alike for a moment: a lower bound rises by F
+ * less the delay down, while upper bounds sink by F and rise again by the delay up. It is told
+ * apart by how far: after a step every upper bound is raised by at least what any lower bound
+ * is, after such a drop by 2F less, so that is asked too.
+ *
+ * Only the newest NEWEST are searched, against all before them: once an exchange of the new
+ * clock is counted among the older ones it pinches their corridor too, and no comparison sees
+ * the step any more; and an old exchange counted as new would pin the new window.
  */
-static bool recent_apart(const struct est_state *e)
+static unsigned newest_apart(const struct est_state *e)
 {
-	struct pts older, recent;
+	struct pts older, one;
+	double s;
 
-	if (e->win_n <= 2 * RECENT)
-		return false;
+	if (e->win_n < NEWEST + OLDER_MIN || !skew(e, &s))
+		return 0;
 	const struct est_exchange *ref = win_at(e, e->win_n - 1);
 	pts_start(&older, ref);
-	pts_start(&recent, ref);
-	for (unsigned i = 0; i < e->win_n; i++)
-		pts_add(i < e->win_n - RECENT ? &older : &recent, &e->cfg, win_at(e, i));
-	double s;
-	/* Until the skew is known, the projection across the window is too loose to tell. */
-	if (!skew(e, &s))
-		return false;
-	double up = fmin(lower(&recent, s, 0) - lower(&older, s, 0),
-	                 upper(&recent, s, 0) - upper(&older, s, 0));
-	double down = fmin(lower(&older, s, 0) - lower(&recent, s, 0),
-	                   upper(&older, s, 0) - upper(&recent, s, 0));
-	double margin = 2 * (double)(e->cfg.stamp_hi_ns - e->cfg.stamp_lo_ns);
-	return up > margin || down > margin;
+	for (unsigned i = 0; i < e->win_n - NEWEST; i++)
+		pts_add(&older, &e->cfg, win_at(e, i));
+	const double margin = 2 * (double)(e->cfg.stamp_hi_ns - e->cfg.stamp_lo_ns);
+	const double lo = lower(&older, s, 0), hi = upper(&older, s, 0);
+
+	/* Per direction (forward, back): how far an exchange's bound on the edge it moves
+	 * first (near) and on the other (far) lie past the older corridor's; the run of
+	 * exchanges since the first of a new clock, and its least far and most near. */
+	unsigned run[2] = {0, 0};
+	double least_far[2], most_near[2];
+	for (unsigned i = e->win_n - NEWEST; i < e->win_n; i++) {
+		pts_start(&one, ref);
+		pts_add(&one, &e->cfg, win_at(e, i));
+		double l = lower(&one, s, 0), u = upper(&one, s, 0);
+		double near[2] = {l - lo, hi - u}, far[2] = {u - hi, lo - l};
+		for (int d = 0; d < 2; d++) {
+			if (far[d] <= margin) {
+				run[d] = 0;
+				continue;
+			}
+			if (run[d] == 0 && near[d] <= margin)
+				continue;
+			if (run[d] == 0) {
+				least_far[d] = far[d];
+				most_near[d] = near[d];
+			}
+			run[d]++;
+			least_far[d] = fmin(least_far[d], far[d]);
+			most_near[d] = fmax(most_near[d], near[d]);
+		}
+	}
+	for (int d = 0; d < 2; d++)
+		if (run[d] >= e->cfg.step_min && most_near[d] > 2 * margin &&
+		    least_far[d] >= most_near[d] - margin)
+			return run[d];
+	return 0;
 }
 
 struct est_state *est_create(const struct est_config *cfg)
@@ -393,9 +430,9 @@ enum est_outcome est_add(struct est_state *e, const struct est_exchange *x)
 		/* What was held aside agreed with neither the window nor this: outliers. */
 		e->count.outliers += e->held_n;
 		e->held_n = 0;
-		e->shifted = recent_apart(e) ? e->shifted + 1 : 0;
-		if (e->shifted >= e->cfg.step_min) {
-			restart_from_recent(e, RECENT);
+		unsigned n = newest_apart(e);
+		if (n > 0) {
+			restart_from_newest(e, n);
 			return EST_STEP;
 		}
 		return EST_TAKEN;
@@ -424,38 +461,8 @@ enum est_outcome est_add(struct est_state *e, const struct est_exchange *x)
 	}
 	e->count.taken += e->held_n;
 	e->held_n = 0;
-	e->shifted = 0;
 	e->count.steps++;
 	return EST_STEP;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/*
- * The skew through the middles of the stretches' bounds: each stretch's tightest upper and lower
- * bound, brought to their mean time at skew s0, give one point between them; the skew is the
- * median of the slopes between each point of the older half and its partner half the history
- * later. The median keeps a few disturbed stretches (a floor that changed on one side, a burst
- * of queueing) from tilting it, and the points' middles do not move when both floors do.
- */
-static double middle_skew(const struct pts *ps, double s0)
-{
-	double x[EST_SKEW_CAPACITY + 1], y[EST_SKEW_CAPACITY + 1], slope[EST_SKEW_CAPACITY / 2 + 1];
-	unsigned half = ps->n / 2;
-
-	for (unsigned i = 0; i < ps->n; i++) {
-		const struct pt *p = &ps->p[i];
-		x[i] = (p->x1 + p->x4) / 2;
-		y[i] = (p->u + s0 * (x[i] - p->x1) + p->l + s0 * (x[i] - p->x4)) / 2;
-	}
-	for (unsigned i = 0; i < half; i++)
-		slope[i] = (y[i + half] - y[i]) / (x[i + half] - x[i]);
-	qsort(slope, half, sizeof(slope[0]), cmp_double);
-	return half % 2 ? slope[half / 2] : (slope[half / 2 - 1] + slope[half / 2]) / 2;
 }
 
 /* Stretches the history needs before its skew is used: fewer span too little time. */
@@ -489,7 +496,11 @@ static bool skew(const struct est_state *e, double *out)
 	return e->have_prior;
 }
 
-/* The skew of the closed stretches, computed once as each closes rather than at every use. */
+/* The skew of the closed stretches, computed once as each closes rather than at every use: the
+ * one that leaves the widest corridor between their tightest bounds. Over minutes those come
+ * from the exchanges least delayed in each direction, so the skew is known to a few tenths of
+ * a ms over the history's span, far better than from the middles of the stretches, which
+ * move by the ms a burst's queueing puts on them. */
 static void history_update(struct est_state *e)
 {
 	struct pts ps;
@@ -501,10 +512,12 @@ static void history_update(struct est_state *e)
 		const struct stretch *st = &e->skew[(e->skew_first + i) % EST_SKEW_CAPACITY];
 		pts_add_bounds(&ps, &st->up, &st->low);
 	}
-	/* Twice: the first pass's skew brings each stretch's two bounds together better. */
-	double s = middle_skew(&ps, 0);
-	s = middle_skew(&ps, s);
-	e->history_skew = fmin(fmax(s, -e->cfg.max_skew), e->cfg.max_skew);
+	const double smax = e->cfg.max_skew;
+	double best = argmax(&ps, WIDTH, 0, -smax, smax);
+	double level = width(&ps, best) - (double)e->cfg.tolerance_ns;
+	double s_lo = width(&ps, -smax) >= level ? -smax : edge(&ps, level, -smax, best);
+	double s_hi = width(&ps, smax) >= level ? smax : edge(&ps, level, smax, best);
+	e->history_skew = (s_lo + s_hi) / 2;
 }
 
 static void remember_skew(struct est_state *e)
@@ -569,7 +582,6 @@ bool est_now(const struct est_state *e, int64_t raw_ns, struct est_estimate *out
 void est_clear(struct est_state *e)
 {
 	skew_clear(e);
-	e->shifted = 0;
 	e->win_first = 0;
 	e->win_n = 0;
 	e->held_n = 0;

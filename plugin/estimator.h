@@ -16,21 +16,23 @@
  *
  * The estimate is a line in the middle of that set. Its skew s comes from a longer history than
  * the window's: for each stretch of skew_group_ns, the tightest upper and the tightest lower
- * bound are kept for skew_window_ns, and the skew is that of the line hugging the upper bounds
- * from below and of the line hugging the lower bounds from above (each the highest, or lowest,
- * at the bounds' mean time: Moon, Skelly and Towsley's linear program), averaged. Within the
- * window's few minutes a corridor tens of ms wide leaves the skew uncertain by tens of ppm, and
- * that error, carried across the window, would cost more than the bounds gain; over ten
- * minutes it shrinks to a fraction of a ppm. The skew is kept among those the window allows, and
- * at that skew the estimate is the middle of the corridor between the upper and the lower
- * bounds. Its error bound is the range of times the window allows at the moment asked. Both hold
- * while the assumptions do: causality, the stamp interval, and a rate constant over the window
- * (minutes; slow wander is taken up by a small tolerance).
+ * bound are kept for skew_window_ns, and the skew is the one that leaves the widest corridor
+ * between them (the two hulls of Moon, Skelly and Towsley, held as far apart as they go; the
+ * middle of the skews that come within the tolerance of it, when the tightest bounds all lie
+ * close in time and leave the width flat). Within the window's few minutes a corridor tens of
+ * ms wide leaves the skew uncertain by tens of ppm, and that error, carried across the window,
+ * would cost more than the bounds gain; over ten minutes it shrinks to a fraction of a ppm. The
+ * skew is kept among those the window allows, and at that skew the estimate is the middle of the
+ * corridor between the upper and the lower bounds. Its error bound is the range of times the window
+ * allows at the moment asked. Both hold while the assumptions do: causality, the stamp interval,
+ * and a rate constant over the window (minutes; slow wander is taken up by a small tolerance).
  *
  * An exchange whose bounds conflict with the window is held aside. If it stays alone it was an
  * outlier and is dropped, so no single exchange can move the estimate beyond its own bounds; if
  * enough held exchanges agree among themselves, the platform's clock stepped, and the window
- * starts again from them.
+ * starts again from them. A step about the corridor's width breaks no bound; it shows as the
+ * newest step_min exchanges sitting past both edges of the older ones' corridor, and the window
+ * starts again from those.
  */
 #ifndef IOTNTP_ESTIMATOR_H
 #define IOTNTP_ESTIMATOR_H

@@ -283,6 +283,38 @@ static void platform_step_is_detected_and_followed_within_a_few_polls(void)
 	CU_ASSERT(fabs(r.final_error_ms) < 0.6);
 }
 
+static void step_soon_after_start_is_followed_on_every_seed(void)
+{
+	/* As in the accuracy benchmark: 250 s in, with a few minutes of skew history only, and a
+	 * step as large as the wan corridor is wide, so that it breaks no bound. */
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		struct scenario sc = base("early-step", WAN, WAN);
+		struct result r;
+		sc.seed = seed * UINT64_C(7919);
+		sc.duration_ns = 600 * S;
+		sc.step_at_ns = 250 * S;
+		sc.step_ns = 20 * MS;
+		run(&sc, &r);
+		CU_ASSERT_EQUAL(r.count.steps, 1);
+		CU_ASSERT(r.error_after_step_ms < 1.0);
+	}
+}
+
+static void young_history_makes_no_false_step(void)
+{
+	/* The first minutes, while the skew comes from a short history: a skew misjudged there
+	 * once took the recent exchanges for a step. */
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		struct scenario sc = base("young", WAN, WAN);
+		struct result r;
+		sc.seed = seed * UINT64_C(104729);
+		sc.duration_ns = 600 * S;
+		run(&sc, &r);
+		CU_ASSERT_EQUAL(r.count.steps, 0);
+		CU_ASSERT(r.max_ms < 1.0);
+	}
+}
+
 static void step_back_is_followed_too(void)
 {
 	struct scenario sc = base("step-back", LAN, LAN);
@@ -429,6 +461,8 @@ static int init_estimator_tests(void)
 	    RUNNER_TEST(platform_rate_200_ppm_off_either_way_is_followed),
 	    RUNNER_TEST(slowly_wandering_rate_is_followed),
 	    RUNNER_TEST(platform_step_is_detected_and_followed_within_a_few_polls),
+	    RUNNER_TEST(step_soon_after_start_is_followed_on_every_seed),
+	    RUNNER_TEST(young_history_makes_no_false_step),
 	    RUNNER_TEST(step_back_is_followed_too),
 	    RUNNER_TEST(outliers_never_move_the_estimate),
 	    RUNNER_TEST(asymmetric_path_is_no_worse_than_its_floor),
