@@ -331,7 +331,9 @@ static void restart_from_newest(struct est_state *e, unsigned n)
  * A floor that drops by F on both sides looks alike for a moment: a lower bound rises by F
  * less the delay down, while upper bounds sink by F and rise again by the delay up. It is told
  * apart by how far: after a step every upper bound is raised by at least what any lower bound
- * is, after such a drop by 2F less, so that is asked too.
+ * is, after such a drop by 2F less, so that is asked too; and one lower bound must have risen
+ * by twice the margin, which a drop of a few ms seldom gives. A small step is then left to
+ * the window's turning over: it costs at most half of itself for the window's length.
  *
  * Only the newest NEWEST are searched, against all before them: once an exchange of the new
  * clock is counted among the older ones it pinches their corridor too, and no comparison sees
