@@ -13,6 +13,7 @@ struct syn_engine {
 	struct rqt_table *requests;
 	struct est_state *estimator;
 	bool answered_in_poll;
+	int64_t slowest_in_poll; /* the longest round trip answered in this poll */
 	enum syn_phase phase;
 	bool started;
 	int64_t next_poll_ns;
@@ -67,6 +68,14 @@ void syn_destroy(struct syn_engine *e)
 	free(e);
 }
 
+/* Between this burst's requests. */
+static int64_t spacing(const struct syn_engine *e)
+{
+	if (!syn_synced(e) && e->cfg.spacing_ns > SYN_UNSYNCED_SPACING_NS)
+		return SYN_UNSYNCED_SPACING_NS;
+	return e->cfg.spacing_ns;
+}
+
 bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms, int64_t *id)
 {
 	if (e->phase == SYN_IDLE) {
@@ -78,6 +87,7 @@ bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms, int6
 		e->next_send_ns = raw_ns;
 		e->sent_in_burst = 0;
 		e->answered_in_poll = false;
+		e->slowest_in_poll = 0;
 	}
 	if (e->phase != SYN_SENDING || raw_ns < e->next_send_ns)
 		return false;
@@ -87,7 +97,7 @@ bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms, int6
 	e->last_send_ns = raw_ns;
 	/* Spacing counts from the schedule, not from a late tick, so a slow loop does not
 	 * stretch the burst. */
-	e->next_send_ns += e->cfg.spacing_ns;
+	e->next_send_ns += spacing(e);
 	if (++e->sent_in_burst >= e->cfg.burst)
 		e->phase = SYN_WAITING;
 	return true;
@@ -177,6 +187,8 @@ static enum syn_verdict judge(struct syn_engine *e, const void *payload, size_t 
 	/* Held or completing a step, it is the estimator's to judge: the poll was answered. */
 	est_add(e->estimator, &x);
 	e->answered_in_poll = true;
+	if (raw_ns - sent_ns > e->slowest_in_poll)
+		e->slowest_in_poll = raw_ns - sent_ns;
 	return SYN_ACCEPTED;
 }
 
@@ -198,12 +210,20 @@ enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t 
 	return v;
 }
 
+/* How long the requests still out may wait once the poll has an answer. */
+static int64_t late_after(const struct syn_engine *e)
+{
+	int64_t t = SYN_LATE_FACTOR * e->slowest_in_poll;
+	return t > SYN_LATE_MIN_NS ? t : SYN_LATE_MIN_NS;
+}
+
 bool syn_poll_done(struct syn_engine *e, int64_t raw_ns, struct syn_poll_result *res)
 {
 	e->count.timed_out += rqt_expire(e->requests, raw_ns);
 	if (e->phase != SYN_WAITING)
 		return false;
-	if (rqt_outstanding(e->requests) > 0 && raw_ns - e->last_send_ns <= e->cfg.timeout_ns)
+	if (rqt_outstanding(e->requests) > 0 && raw_ns - e->last_send_ns <= e->cfg.timeout_ns &&
+	    !(e->answered_in_poll && raw_ns - e->last_send_ns > late_after(e)))
 		return false;
 
 	res->was_synced = syn_synced(e);

@@ -22,6 +22,17 @@
 /* Quick polls after start and after sync is regained, and their interval. */
 #define SYN_FAST_POLLS       8
 #define SYN_FAST_INTERVAL_NS (2 * XCH_NS_PER_S)
+/* While unsynchronised a burst's requests go this close together, so the first poll is over
+ * in a fraction of a second: 8 of them take 350 ms, well under the platform's 30 messages a
+ * second per device. */
+#define SYN_UNSYNCED_SPACING_NS (50 * XCH_NS_PER_MS)
+/* A poll is over once its requests are answered or timed out, or once those still out have
+ * waited this many times the slowest answer of the poll (and SYN_LATE_MIN_NS at least): such a
+ * request was lost (a bridge still connecting drops what comes before its CONNACK), and the
+ * poll's answers need not wait the whole timeout to reach chrony. A late answer still counts
+ * until the timeout. */
+#define SYN_LATE_FACTOR 2
+#define SYN_LATE_MIN_NS (100 * XCH_NS_PER_MS)
 
 /* The estimator's settings. The window is about two minutes of exchanges at the default poll;
  * the skew history ten. The platform's rate may differ from a cheap oscillator's by up to a

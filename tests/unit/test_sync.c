@@ -193,16 +193,26 @@ static void first_poll_is_due_at_once(void)
 
 static void burst_sends_burst_requests_spacing_apart(void)
 {
+	/* Unsynchronised, the first burst goes SYN_UNSYNCED_SPACING_NS apart... */
 	sim_start(rtt_none, &base_cfg);
-	sim_run_until(1500 * MS);
+	sim_run_until(1000 * MS);
 	CU_ASSERT_EQUAL_FATAL(sim.requests, 4);
 	for (int n = 0; n < 4; n++) {
-		CU_ASSERT_EQUAL(sim.sent_ns[n], n * 200 * MS);
+		CU_ASSERT_EQUAL(sim.sent_ns[n], n * SYN_UNSYNCED_SPACING_NS);
 		/* The id is the realtime ms at sending. */
-		CU_ASSERT_EQUAL(sim.ids[n], REAL0_MS + n * 200);
+		CU_ASSERT_EQUAL(sim.ids[n], REAL0_MS + n * SYN_UNSYNCED_SPACING_NS / MS);
 	}
 	CU_ASSERT_EQUAL(syn_counters(sim.e)->sent, 4);
 	CU_ASSERT_EQUAL(sim.polls, 0);
+	sim_stop();
+
+	/* ...and once synchronised, spacing apart. */
+	sim_start(rtt_20, &base_cfg);
+	while (sim.requests < 8 && sim.now_ns < 60 * S)
+		sim_run_until(sim.now_ns);
+	CU_ASSERT_EQUAL_FATAL(sim.requests, 8);
+	for (int n = 5; n < 8; n++)
+		CU_ASSERT_EQUAL(sim.sent_ns[n] - sim.sent_ns[n - 1], 200 * MS);
 	sim_stop();
 
 	struct syn_config cfg = base_cfg;
@@ -220,15 +230,16 @@ static void late_tick_does_not_stretch_the_burst(void)
 	struct syn_engine *e = syn_create(&base_cfg);
 	int64_t id;
 
+	/* The first burst, unsynchronised: 50 ms apart. */
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT_TRUE(syn_request_due(e, 0, REAL0_MS, &id));
-	CU_ASSERT_FALSE(syn_request_due(e, 199 * MS, REAL0_MS + 199, &id));
-	/* The loop woke 50 ms late for the second request... */
-	CU_ASSERT_TRUE(syn_request_due(e, 250 * MS, REAL0_MS + 250, &id));
-	/* ...the third is still due on schedule, at 400 ms. */
-	CU_ASSERT_FALSE(syn_request_due(e, 399 * MS, REAL0_MS + 399, &id));
-	CU_ASSERT_TRUE(syn_request_due(e, 400 * MS, REAL0_MS + 400, &id));
-	CU_ASSERT_TRUE(syn_request_due(e, 600 * MS, REAL0_MS + 600, &id));
+	CU_ASSERT_FALSE(syn_request_due(e, 49 * MS, REAL0_MS + 49, &id));
+	/* The loop woke 25 ms late for the second request... */
+	CU_ASSERT_TRUE(syn_request_due(e, 75 * MS, REAL0_MS + 75, &id));
+	/* ...the third is still due on schedule, at 100 ms. */
+	CU_ASSERT_FALSE(syn_request_due(e, 99 * MS, REAL0_MS + 99, &id));
+	CU_ASSERT_TRUE(syn_request_due(e, 100 * MS, REAL0_MS + 100, &id));
+	CU_ASSERT_TRUE(syn_request_due(e, 150 * MS, REAL0_MS + 150, &id));
 	/* Burst complete: nothing more until the poll is over. */
 	CU_ASSERT_FALSE(syn_request_due(e, 800 * MS, REAL0_MS + 800, &id));
 	CU_ASSERT_EQUAL(syn_counters(e)->sent, 4);
@@ -255,8 +266,8 @@ static void answered_poll_gives_an_estimate_within_its_bound(void)
 	CU_ASSERT_FALSE(r->was_synced);
 	CU_ASSERT_TRUE(r->synced);
 	CU_ASSERT_TRUE(syn_synced(sim.e));
-	/* All answered: the poll ends with the last answer, at 600 + 24 + 2 ms. */
-	CU_ASSERT_EQUAL(sim.poll_end_ns[0], 626 * MS);
+	/* All answered: the poll ends with the last answer, at 150 + 24 + 2 ms. */
+	CU_ASSERT_EQUAL(sim.poll_end_ns[0], 176 * MS);
 
 	const struct syn_counters *c = syn_counters(sim.e);
 	CU_ASSERT_EQUAL(c->sent, 4);
@@ -286,10 +297,10 @@ static void poll_done_reports_each_poll_once(void)
 static void unanswered_poll_ends_after_the_timeout_without_a_sample(void)
 {
 	sim_start(rtt_none, &base_cfg);
-	/* The last request went at 600 ms; it has failed only after 1000 ms more. */
-	sim_run_until(1600 * MS);
+	/* The last request went at 150 ms; it has failed only after 1000 ms more. */
+	sim_run_until(1150 * MS);
 	CU_ASSERT_EQUAL(sim.polls, 0);
-	sim_run_until(1601 * MS);
+	sim_run_until(1151 * MS);
 	CU_ASSERT_EQUAL_FATAL(sim.polls, 1);
 	CU_ASSERT_FALSE(sim.result[0].answered);
 	CU_ASSERT_FALSE(sim.result[0].synced);
@@ -300,6 +311,61 @@ static void unanswered_poll_ends_after_the_timeout_without_a_sample(void)
 	CU_ASSERT_EQUAL(c->rejected, 0);
 	CU_ASSERT_EQUAL(c->polls, 1);
 	CU_ASSERT_EQUAL(c->samples, 0);
+	sim_stop();
+}
+
+/* The first request is lost (a bridge still connecting); the rest take 80 ms. */
+static int rtt_first_lost(int n)
+{
+	return n % 4 == 0 ? NO_ANSWER : 80;
+}
+
+/* The first is lost, the last takes 300 ms, the others 20. */
+static int rtt_first_lost_last_slow(int n)
+{
+	return n % 4 == 0 ? NO_ANSWER : n % 4 == 3 ? 300 : 20;
+}
+
+static void lost_request_ends_the_poll_early(void)
+{
+	sim_start(rtt_first_lost, &base_cfg);
+	/* Sent at 0, 50, 100, 150 ms; answered 82 ms later. The poll is over once the lost one
+	 * has waited twice the slowest answer's round trip (2 x 82 ms) past the last request, not
+	 * the whole 1000 ms timeout. */
+	sim_run_until(150 * MS + 2 * 82 * MS);
+	CU_ASSERT_EQUAL(sim.polls, 0);
+	sim_run_until(150 * MS + 2 * 82 * MS + 1 * MS);
+	CU_ASSERT_EQUAL_FATAL(sim.polls, 1);
+	CU_ASSERT_TRUE(sim.result[0].answered);
+	CU_ASSERT_TRUE(sim.result[0].synced);
+	CU_ASSERT_EQUAL(syn_counters(sim.e)->timed_out, 0);
+	/* The lost one still times out in its own time. */
+	sim_run_until(1200 * MS);
+	CU_ASSERT_EQUAL(syn_counters(sim.e)->timed_out, 1);
+	sim_stop();
+
+	/* With quick answers the wait is SYN_LATE_MIN_NS at least. */
+	sim_start(rtt_20, &base_cfg);
+	struct syn_poll_result res;
+	int64_t id;
+	CU_ASSERT_TRUE(syn_request_due(sim.e, 0, REAL0_MS, &id));
+	CU_ASSERT_FALSE(syn_poll_done(sim.e, SYN_LATE_MIN_NS, &res));
+	sim_stop();
+}
+
+static void late_answer_after_an_early_end_still_reaches_the_estimator(void)
+{
+	/* The poll ends at 251 ms (the 100 ms minimum after the last request, answers taking
+	 * 22 ms so far); the last answer comes at 452 ms, within the timeout, and counts. */
+	sim_start(rtt_first_lost_last_slow, &base_cfg);
+	sim_run_until(300 * MS);
+	CU_ASSERT_EQUAL_FATAL(sim.polls, 1);
+	CU_ASSERT_EQUAL(sim.poll_end_ns[0], 251 * MS);
+	sim_run_until(900 * MS);
+	CU_ASSERT_EQUAL(sim.verdicts[SYN_ACCEPTED], 3);
+	struct est_estimate est;
+	CU_ASSERT_TRUE_FATAL(syn_estimate(sim.e, 900 * MS, &est));
+	CU_ASSERT_EQUAL(est.exchanges, 3);
 	sim_stop();
 }
 
@@ -690,6 +756,8 @@ static int init_sync_tests(void)
 	    RUNNER_TEST(answered_poll_gives_an_estimate_within_its_bound),
 	    RUNNER_TEST(poll_done_reports_each_poll_once),
 	    RUNNER_TEST(unanswered_poll_ends_after_the_timeout_without_a_sample),
+	    RUNNER_TEST(lost_request_ends_the_poll_early),
+	    RUNNER_TEST(late_answer_after_an_early_end_still_reaches_the_estimator),
 	    RUNNER_TEST(sync_is_lost_after_max_failed_polls_and_regained_by_a_good_one),
 	    RUNNER_TEST(first_fast_polls_come_fast_interval_apart_then_poll_interval),
 	    RUNNER_TEST(fast_polls_number_the_same_when_the_platform_is_silent),
