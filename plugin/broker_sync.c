@@ -11,9 +11,10 @@
 #include "status.h"
 #include "sync.h"
 
-/* chronyd gets the platform's time once a second (its refclock polls every 2 s and takes the
- * latest; config/chrony/iotntp.conf), whatever the poll: the estimate holds between answers. */
-#define FEED_INTERVAL_NS XCH_NS_PER_S
+/* chronyd gets the platform's time twice a second (its refclock polls every second and takes
+ * the latest; config/chrony/iotntp.conf), whatever the poll: the estimate holds between
+ * answers. Two samples a poll leave none empty however the two timers drift. */
+#define FEED_INTERVAL_NS (XCH_NS_PER_S / 2)
 
 struct bsy_role {
 	mosquitto_plugin_id_t *id;

@@ -79,7 +79,7 @@ int frag_chrony_write(FILE *out, const struct frag_chrony *c)
 	        "# iotntp's time source for chronyd. Written by iotntp-config; install as\n"
 	        "# /etc/chrony/conf.d/iotntp.conf. The options are explained in iotntp's\n"
 	        "# config/chrony/iotntp.conf (/usr/share/iotntp/chrony/iotntp.conf).\n"
-	        "refclock SOCK %s refid IOT poll 1 filter 1 precision 1e-3 delay 0.05 stratum 2\n",
+	        "refclock SOCK %s refid IOT poll 0 filter 1 precision 1e-3 delay 0.05 stratum 2\n",
 	        c->refclock_socket);
 	if (c->n_allow > 0)
 		fprintf(out, "\n# Serve NTP to these networks.\n");
