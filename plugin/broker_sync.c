@@ -101,27 +101,30 @@ static void check_bound(struct bsy_role *r, int64_t error_ns)
 }
 
 /* Gives chrony the platform's time now, as the estimator has it, while the last poll was
- * answered: after a poll without an answer chrony gets nothing, and holds over on its own
- * rather than on an extrapolation. Meanwhile the socket is retried, to be ready when time
- * comes. */
+ * answered and the clocks have not jumped since: otherwise chrony gets nothing, and holds over
+ * on its own rather than on an extrapolation. Meanwhile the socket is retried, to be ready
+ * when time comes. */
 static void feed_chrony(struct bsy_role *r, int64_t raw)
 {
 	struct est_estimate est;
 
 	r->next_feed_ns = raw + FEED_INTERVAL_NS;
-	if (!syn_fresh(r->engine)) {
-		log_refclock(r, rcs_connect(r->refclock));
-		return;
-	}
 	/* The sample pairs the system clock with the platform's time at the same instant: both
 	 * clocks are read together now, and the estimate is made for that raw reading. */
 	struct timespec real;
 	raw = bck_raw_at_real(&real);
-	if (!syn_estimate(r->engine, raw, &est)) {
+	int64_t real_ns = (int64_t)real.tv_sec * XCH_NS_PER_S + real.tv_nsec;
+	int64_t jump = syn_note_clocks(r->engine, raw, real_ns);
+	if (jump != 0)
+		mosquitto_log_printf(MOSQ_LOG_WARNING,
+		                     "iotntp: the system clock jumped by %+.3f s against the raw "
+		                     "clock (a step, or the machine stood still); chrony gets no "
+		                     "samples until the next poll confirms the estimate",
+		                     (double)jump / 1e9);
+	if (!syn_fresh(r->engine) || !syn_estimate(r->engine, raw, &est)) {
 		log_refclock(r, rcs_connect(r->refclock));
 		return;
 	}
-	int64_t real_ns = (int64_t)real.tv_sec * XCH_NS_PER_S + real.tv_nsec;
 	r->line = est;
 	r->last_sample = (struct xch_sample){
 	    .recv_real = real,
@@ -186,7 +189,7 @@ static int on_tick(int event, void *event_data, void *userdata)
 	}
 	if (syn_poll_done(r->engine, raw, &res))
 		poll_finished(r, &res, raw);
-	else if (raw >= r->next_feed_ns && syn_fresh(r->engine))
+	else if (raw >= r->next_feed_ns)
 		feed_chrony(r, raw);
 	return MOSQ_ERR_SUCCESS;
 }
@@ -259,9 +262,10 @@ noregister:
 
 bool bsy_platform_time(const struct bsy_role *r, int64_t *platform_ns, int64_t *raw_ns)
 {
-	if (!r->have_sample || !syn_synced(r->engine))
+	if (!r->have_sample || !syn_synced(r->engine) || syn_in_doubt(r->engine))
 		return false;
-	/* The line chrony was last fed, at the platform's rate: a LAN answer costs no estimate. */
+	/* The line chrony was last fed, at the platform's rate: a LAN answer costs no estimate.
+	 * Not while the clocks' jump leaves it in doubt: LAN devices then wait, as chrony does. */
 	int64_t raw = bck_raw_ns();
 	double ahead = (double)(raw - r->line.raw_ns) * r->line.skew;
 	*platform_ns = r->line.platform_ns + (raw - r->line.raw_ns) + (int64_t)ahead;

@@ -581,6 +581,11 @@ bool est_now(const struct est_state *e, int64_t raw_ns, struct est_estimate *out
 	return true;
 }
 
+bool est_unsettled(const struct est_state *e)
+{
+	return e->held_n > 0;
+}
+
 void est_clear(struct est_state *e)
 {
 	skew_clear(e);

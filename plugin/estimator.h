@@ -103,6 +103,10 @@ enum est_outcome est_add(struct est_state *e, const struct est_exchange *x);
 /* The estimate for raw time raw_ns; false while the window is empty. */
 bool est_now(const struct est_state *e, int64_t raw_ns, struct est_estimate *out);
 
+/* Whether exchanges that conflict with the window are held aside, not yet shown to be
+ * outliers or a step: the estimate is then in doubt. */
+bool est_unsettled(const struct est_state *e);
+
 /* Forgets every exchange (the counters stay). */
 void est_clear(struct est_state *e);
 

@@ -26,6 +26,10 @@ struct syn_engine {
 	struct syn_exchange last_exchange;
 	bool have_exchange;
 	bool ever_sampled;
+	bool doubt;           /* the clocks jumped: no estimate until a poll agrees again */
+	bool have_clocks;     /* a reading of both clocks was noted */
+	int64_t clocks_raw;   /* its raw reading */
+	int64_t clocks_apart; /* and the system clock's minus the raw one */
 };
 
 struct syn_engine *syn_create(const struct syn_config *cfg)
@@ -233,6 +237,8 @@ bool syn_poll_done(struct syn_engine *e, int64_t raw_ns, struct syn_poll_result 
 		e->count.samples++;
 		e->failed_streak = 0;
 		e->ever_sampled = true;
+		if (!est_unsettled(e->estimator))
+			e->doubt = false;
 		if (!res->was_synced)
 			e->fast_left = SYN_FAST_POLLS - 1;
 	} else {
@@ -266,7 +272,30 @@ bool syn_synced(const struct syn_engine *e)
 
 bool syn_fresh(const struct syn_engine *e)
 {
-	return e->ever_sampled && e->failed_streak == 0;
+	return e->ever_sampled && e->failed_streak == 0 && !e->doubt;
+}
+
+bool syn_in_doubt(const struct syn_engine *e)
+{
+	return e->doubt;
+}
+
+int64_t syn_note_clocks(struct syn_engine *e, int64_t raw_ns, int64_t real_ns)
+{
+	int64_t apart = real_ns - raw_ns, jump = 0;
+
+	if (e->have_clocks) {
+		int64_t moved = apart - e->clocks_apart;
+		double slew = SYN_SLEW_MAX * (double)(raw_ns - e->clocks_raw) + SYN_JUMP_MIN_NS;
+		if ((double)(moved < 0 ? -moved : moved) > slew) {
+			jump = moved;
+			e->doubt = true;
+		}
+	}
+	e->have_clocks = true;
+	e->clocks_raw = raw_ns;
+	e->clocks_apart = apart;
+	return jump;
 }
 
 bool syn_estimate(const struct syn_engine *e, int64_t raw_ns, struct est_estimate *out)

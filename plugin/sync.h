@@ -33,6 +33,10 @@
  * until the timeout. */
 #define SYN_LATE_FACTOR 2
 #define SYN_LATE_MIN_NS (100 * XCH_NS_PER_MS)
+/* The system clock moves against the raw one by at most this (chrony slews by up to 83 ms a
+ * second), plus SYN_JUMP_MIN_NS for reading the two clocks apart; more is a jump. */
+#define SYN_SLEW_MAX    0.1
+#define SYN_JUMP_MIN_NS (10 * XCH_NS_PER_MS)
 
 /* The estimator's settings. The window is about two minutes of exchanges at the default poll;
  * the skew history ten. The platform's rate may differ from a cheap oscillator's by up to a
@@ -135,9 +139,23 @@ bool syn_poll_done(struct syn_engine *e, int64_t raw_ns, struct syn_poll_result 
 /* Whether an answered poll came within the last max_failed_polls polls. */
 bool syn_synced(const struct syn_engine *e);
 
-/* Whether the last poll was answered: the estimate rests on exchanges at most a poll interval
- * and a timeout old. */
+/* Whether the last poll was answered, and nothing since put the estimate in doubt: it rests on
+ * exchanges at most a poll interval and a timeout old. */
 bool syn_fresh(const struct syn_engine *e);
+
+/*
+ * Notes the system clock (real_ns) read together with the raw one. Returns the jump, 0 when
+ * there was none: a change of their difference since the last reading beyond any slew. Either
+ * the system clock was stepped, or the machine stood still (a suspended or paused virtual
+ * machine) and the raw clock did not count the time, so that the estimate's line over it is
+ * off by the pause. The engine cannot tell which, so the estimate is in doubt (not fresh)
+ * until a poll is answered with nothing held aside: after a step of the system clock the
+ * answers agree at once; after a pause they conflict until the estimator has taken the step.
+ */
+int64_t syn_note_clocks(struct syn_engine *e, int64_t raw_ns, int64_t real_ns);
+
+/* Whether the clocks jumped since the last poll that confirmed the estimate. */
+bool syn_in_doubt(const struct syn_engine *e);
 
 /* While synced, the platform's time at raw_ns with its error bound; false otherwise. */
 bool syn_estimate(const struct syn_engine *e, int64_t raw_ns, struct est_estimate *out);

@@ -659,6 +659,80 @@ static void realtime_step_during_a_request_leaves_the_estimate_alone(void)
 	syn_destroy(e);
 }
 
+/* Runs the simulation until the engine has finished at least polls polls. */
+static void sim_run_polls(int polls)
+{
+	while (sim.polls < polls && sim.now_ns < 600 * S)
+		sim_run_until(sim.now_ns);
+	CU_ASSERT_EQUAL_FATAL(sim.polls, polls);
+}
+
+static int64_t real_ns(int64_t mono_ns)
+{
+	return (REAL0_MS + sim.step_ms) * MS + mono_ns;
+}
+
+static void slewing_system_clock_is_no_jump(void)
+{
+	sim_start(rtt_20, &base_cfg);
+	sim_run_polls(2);
+	CU_ASSERT_TRUE_FATAL(syn_fresh(sim.e));
+	/* chrony slewing at 80 ms a second, read twice a second. */
+	int64_t t = sim.now_ns;
+	for (int i = 0; i < 10; i++, t += 500 * MS)
+		CU_ASSERT_EQUAL(syn_note_clocks(sim.e, t, real_ns(t) + i * 40 * MS), 0);
+	CU_ASSERT_TRUE(syn_fresh(sim.e));
+	sim_stop();
+}
+
+static void system_clock_step_holds_the_estimate_until_a_poll_agrees(void)
+{
+	sim_start(rtt_20, &base_cfg);
+	sim_run_polls(2);
+	int64_t t = sim.now_ns;
+	CU_ASSERT_EQUAL(syn_note_clocks(sim.e, t, real_ns(t)), 0);
+	/* The system clock is stepped 5 s forward; the platform's time and the raw clock go
+	 * on as before. */
+	CU_ASSERT_EQUAL(syn_note_clocks(sim.e, t + 500 * MS, real_ns(t + 500 * MS) + 5 * S), 5 * S);
+	CU_ASSERT_FALSE(syn_fresh(sim.e));
+	/* The next poll's answers agree with the estimate: it is fresh again, unchanged. */
+	sim_run_polls(3);
+	CU_ASSERT_TRUE(syn_fresh(sim.e));
+	CU_ASSERT_EQUAL(syn_estimator_counters(sim.e)->steps, 0);
+	assert_estimate(sim.e, sim.now_ns, 11 * MS);
+	sim_stop();
+}
+
+static void raw_clock_standing_still_is_followed_as_a_step(void)
+{
+	sim_start(rtt_20, &base_cfg);
+	sim_run_polls(2);
+	int64_t t = sim.now_ns;
+	CU_ASSERT_EQUAL(syn_note_clocks(sim.e, t, real_ns(t)), 0);
+	/* The machine stood still for 5 s that the raw clock did not count: the system clock
+	 * and the platform's are 5 s further on against it. */
+	sim.step_ms = 5000;
+	CU_ASSERT_EQUAL(syn_note_clocks(sim.e, t + 500 * MS, real_ns(t + 500 * MS)), 5 * S);
+	CU_ASSERT_FALSE(syn_fresh(sim.e));
+	CU_ASSERT_TRUE(syn_in_doubt(sim.e));
+	/* Still synchronised: a jump is no outage. */
+	CU_ASSERT_TRUE(syn_synced(sim.e));
+	/* The next poll's answers conflict with the window until the estimator takes the step;
+	 * then the estimate is fresh again, at the platform's new time. */
+	sim_run_polls(3);
+	CU_ASSERT_TRUE(syn_fresh(sim.e));
+	CU_ASSERT_FALSE(syn_in_doubt(sim.e));
+	CU_ASSERT_EQUAL(syn_estimator_counters(sim.e)->steps, 1);
+	struct est_estimate est;
+	CU_ASSERT_TRUE_FATAL(syn_estimate(sim.e, sim.now_ns, &est));
+	int64_t truth = (REAL0_MS + AHEAD_MS + 5000) * MS + sim.now_ns;
+	int64_t err = est.platform_ns - truth;
+	CU_ASSERT(err <= 11 * MS && err >= -11 * MS);
+	CU_ASSERT(err <= est.error_ns && -err <= est.error_ns);
+	sim.step_ms = 0;
+	sim_stop();
+}
+
 static void answer_claiming_more_processing_than_the_timeout_is_a_slow_server(void)
 {
 	struct syn_engine *e = syn_create(&base_cfg);
@@ -767,6 +841,9 @@ static int init_sync_tests(void)
 	    RUNNER_TEST(bad_and_unwanted_responses_are_counted_by_verdict),
 	    RUNNER_TEST(realtime_out_of_range_is_its_own_verdict),
 	    RUNNER_TEST(realtime_step_during_a_request_leaves_the_estimate_alone),
+	    RUNNER_TEST(slewing_system_clock_is_no_jump),
+	    RUNNER_TEST(system_clock_step_holds_the_estimate_until_a_poll_agrees),
+	    RUNNER_TEST(raw_clock_standing_still_is_followed_as_a_step),
 	    RUNNER_TEST(answer_claiming_more_processing_than_the_timeout_is_a_slow_server),
 	    RUNNER_TEST(forged_answer_with_a_negative_round_trip_leaves_the_request_open),
 	    RUNNER_TEST(verdicts_dropped_by_the_caller_are_counted_as_rejected),
