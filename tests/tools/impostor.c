@@ -41,6 +41,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "mqtt_tool.h"
+
 #define IMP_MAX_TOPICS    16
 #define IMP_MAX_RESPONSES 32
 #define IMP_TOPIC_SIZE    256
@@ -97,13 +99,6 @@ struct imp_run {
 	uint64_t duplicates;
 	uint64_t disconnects;
 };
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static int64_t real_ms(void)
 {
@@ -257,7 +252,7 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
 	}
 	if (!r->reconnect)
 		r->stop = true;
-	r->next_attempt = mono_ns() + IMP_RETRY_NS;
+	r->next_attempt = tool_mono_ns() + IMP_RETRY_NS;
 }
 
 static void on_publish(struct mosquitto *mosq, void *obj, int mid)
@@ -289,7 +284,7 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 	if (!response_topic(m->topic, topic, sizeof(topic)) ||
 	    !device_send_time(m->payload, m->payloadlen, id, sizeof(id)))
 		return;
-	if (seen_recently(r, request_hash(m->topic, m->payload, m->payloadlen), mono_ns())) {
+	if (seen_recently(r, request_hash(m->topic, m->payload, m->payloadlen), tool_mono_ns())) {
 		r->duplicates++;
 		return;
 	}
@@ -322,17 +317,6 @@ static int usage(void)
 	return 2;
 }
 
-static bool parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 static int parse_args(struct imp_run *r, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -355,7 +339,7 @@ static int parse_args(struct imp_run *r, int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p':
-			if (!parse_i64(optarg, 1, 65535, &v))
+			if (!tool_parse_i64(optarg, 1, 65535, &v))
 				return -1;
 			r->port = (int)v;
 			break;
@@ -372,22 +356,22 @@ static int parse_args(struct imp_run *r, int argc, char **argv)
 			break;
 		case 's':
 			/* A year either way is more than any test needs. */
-			if (!parse_i64(optarg, -31536000000LL, 31536000000LL, &r->shift_ms))
+			if (!tool_parse_i64(optarg, -31536000000LL, 31536000000LL, &r->shift_ms))
 				return -1;
 			have_shift = true;
 			break;
 		case 'q':
-			if (!parse_i64(optarg, 0, 2, &v))
+			if (!tool_parse_i64(optarg, 0, 2, &v))
 				return -1;
 			r->qos = (int)v;
 			have_qos = true;
 			break;
 		case 'S':
-			if (!parse_i64(optarg, 1, 3600, &r->seconds))
+			if (!tool_parse_i64(optarg, 1, 3600, &r->seconds))
 				return -1;
 			break;
 		case 'n':
-			if (!parse_i64(optarg, 1, 1000000, &v))
+			if (!tool_parse_i64(optarg, 1, 1000000, &v))
 				return -1;
 			r->max_answers = (uint64_t)v;
 			break;
@@ -415,11 +399,11 @@ static bool answers_unacked(const struct imp_run *r)
 /* Runs until the deadline, the answer limit or (without --reconnect) the first disconnect. */
 static void run(struct imp_run *r, struct mosquitto *mosq)
 {
-	int64_t deadline = mono_ns() + r->seconds * 1000000000LL;
+	int64_t deadline = tool_mono_ns() + r->seconds * 1000000000LL;
 	int64_t drain_until = 0;
 	bool attempted = false;
 
-	for (int64_t now = mono_ns(); now < deadline; now = mono_ns()) {
+	for (int64_t now = tool_mono_ns(); now < deadline; now = tool_mono_ns()) {
 		if (r->max_answers != 0 && r->answers >= r->max_answers) {
 			if (drain_until == 0)
 				drain_until = now + IMP_DRAIN_NS;
@@ -452,9 +436,9 @@ static void run(struct imp_run *r, struct mosquitto *mosq)
 
 	/* Its own DISCONNECT goes out after every answer queued before it. */
 	if (r->connected) {
-		int64_t until = mono_ns() + IMP_DRAIN_NS;
+		int64_t until = tool_mono_ns() + IMP_DRAIN_NS;
 		mosquitto_disconnect(mosq);
-		while (r->connected && mono_ns() < until) {
+		while (r->connected && tool_mono_ns() < until) {
 			if (mosquitto_loop(mosq, IMP_LOOP_MS, 1) != MOSQ_ERR_SUCCESS)
 				break;
 		}
@@ -469,14 +453,11 @@ int main(int argc, char **argv)
 		return usage();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	mosquitto_lib_init();
-	struct mosquitto *mosq = mosquitto_new(r.id, true, &r);
+	struct mosquitto *mosq = tool_client("impostor", r.id, &r);
 	if (mosq == NULL) {
-		fprintf(stderr, "impostor: cannot create the client\n");
 		mosquitto_lib_cleanup();
 		return 1;
 	}
-	/* Answers go out when written, not held back for the broker's delayed ACK. */
-	mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1);
 	mosquitto_connect_callback_set(mosq, on_connect);
 	mosquitto_subscribe_callback_set(mosq, on_subscribe);
 	mosquitto_disconnect_callback_set(mosq, on_disconnect);

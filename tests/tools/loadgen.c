@@ -50,6 +50,8 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+
+#include "mqtt_tool.h"
 #include <unistd.h>
 
 #define LG_MAX_CLIENTS 1024
@@ -102,13 +104,6 @@ struct lg_run {
 	bool failed;
 };
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static int64_t real_ms(void)
 {
 	struct timespec ts;
@@ -159,17 +154,6 @@ static int usage(void)
 	return 2;
 }
 
-static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 static int parse_args(struct lg_run *r, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -206,30 +190,30 @@ static int parse_args(struct lg_run *r, int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p':
-			if (!parse_u64(optarg, 1, 65535, &v))
+			if (!tool_parse_u64(optarg, 1, 65535, &v))
 				return -1;
 			r->port = (int)v;
 			break;
 		case 'n':
-			if (!parse_u64(optarg, 1, UINT64_C(1) << 40, &r->count))
+			if (!tool_parse_u64(optarg, 1, UINT64_C(1) << 40, &r->count))
 				return -1;
 			break;
 		case 'k':
-			if (!parse_u64(optarg, 1, LG_MAX_CLIENTS, &v))
+			if (!tool_parse_u64(optarg, 1, LG_MAX_CLIENTS, &v))
 				return -1;
 			r->clients = (unsigned)v;
 			break;
 		case 'w':
-			if (!parse_u64(optarg, 1, 100000, &r->window))
+			if (!tool_parse_u64(optarg, 1, 100000, &r->window))
 				return -1;
 			break;
 		case 's':
-			if (!parse_u64(optarg, 1, LG_MAX_PAYLOAD, &v))
+			if (!tool_parse_u64(optarg, 1, LG_MAX_PAYLOAD, &v))
 				return -1;
 			r->size = (size_t)v;
 			break;
 		case 'd':
-			if (!parse_u64(optarg, 1, 86400, &v))
+			if (!tool_parse_u64(optarg, 1, 86400, &v))
 				return -1;
 			r->deadline_s = (double)v;
 			break;
@@ -301,11 +285,9 @@ static int setup(struct lg_run *r)
 		c->out = malloc(LG_OUT_SIZE);
 		c->in = malloc(LG_IN_SIZE);
 		snprintf(id, sizeof(id), "lg-%ld-%u", (long)getpid(), i);
-		c->mosq = mosquitto_new(id, true, c);
+		c->mosq = tool_client("loadgen", id, c);
 		if (c->out == NULL || c->in == NULL || c->mosq == NULL)
 			return -1;
-		/* Packets go out when written, not held back for the broker's delayed ACK. */
-		mosquitto_int_option(c->mosq, MOSQ_OPT_TCP_NODELAY, 1);
 		mosquitto_connect_callback_set(c->mosq, on_connect);
 		mosquitto_subscribe_callback_set(c->mosq, on_subscribe);
 		/* No keepalive: during the run the sockets are not libmosquitto's to ping on. */
@@ -320,10 +302,10 @@ static int setup(struct lg_run *r)
 	/* libmosquitto's packet handling, around poll() (select() in mosquitto_loop() stops at
 	 * descriptor 1024), until every client is connected and subscribed. */
 	struct pollfd *fds = calloc(r->n, sizeof(*fds));
-	int64_t deadline = now_ns() + (int64_t)LG_SETUP_S * 1000000000LL;
+	int64_t deadline = tool_mono_ns() + (int64_t)LG_SETUP_S * 1000000000LL;
 	int rc = fds == NULL ? -1 : 0;
 	while (rc == 0 && !all_ready(r)) {
-		if (now_ns() > deadline) {
+		if (tool_mono_ns() > deadline) {
 			fprintf(stderr, "loadgen: clients not ready in %d s\n", LG_SETUP_S);
 			rc = -1;
 			break;
@@ -457,7 +439,7 @@ static int publish_some(struct lg_run *r, struct lg_client *c, int64_t now)
 		if (!append_publish(c, buf, len))
 			break;
 		if (r->sent == 0)
-			r->first_pub_ns = now_ns();
+			r->first_pub_ns = tool_mono_ns();
 		c->sent++;
 		r->sent++;
 	}
@@ -521,7 +503,7 @@ static int read_in(struct lg_run *r, struct lg_client *c)
 			return -1;
 		}
 		c->in_len += (size_t)n;
-		parse_in(r, c, now_ns());
+		parse_in(r, c, tool_mono_ns());
 		if (c->in_len == LG_IN_SIZE) {
 			fprintf(stderr, "loadgen: a packet larger than %d bytes\n", LG_IN_SIZE);
 			return -1;
@@ -546,12 +528,12 @@ static bool finished(struct lg_run *r, int64_t now)
 static int run(struct lg_run *r)
 {
 	struct pollfd *fds = calloc(r->n, sizeof(*fds));
-	int64_t deadline = now_ns() + (int64_t)(r->deadline_s * 1e9);
+	int64_t deadline = tool_mono_ns() + (int64_t)(r->deadline_s * 1e9);
 
 	if (fds == NULL)
 		return -1;
 	for (;;) {
-		int64_t now = now_ns();
+		int64_t now = tool_mono_ns();
 		if (finished(r, now))
 			break;
 		if (now >= deadline) {

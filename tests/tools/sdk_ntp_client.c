@@ -61,6 +61,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "mqtt_tool.h"
 #include <unistd.h>
 
 #define SDK_MAX_REQUESTS 1000
@@ -113,13 +115,6 @@ struct sdk_run {
 	int64_t min_error_ns;
 	int64_t max_error_ns;
 };
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
 
 static int64_t real_ns(void)
 {
@@ -310,7 +305,7 @@ static bool loop_until(struct mosquitto *mosq, struct sdk_run *r, int64_t deadli
                        bool (*done)(const struct sdk_run *))
 {
 	while (!done(r)) {
-		if (r->refused || mono_ns() >= deadline)
+		if (r->refused || tool_mono_ns() >= deadline)
 			return false;
 		int rc = mosquitto_loop(mosq, SDK_LOOP_MS, 1);
 		if (rc != MOSQ_ERR_SUCCESS)
@@ -345,7 +340,7 @@ static bool barrier_back(const struct sdk_run *r)
 
 static int64_t deadline_in(const struct sdk_run *r)
 {
-	return mono_ns() + r->timeout_ms * NS_PER_MS;
+	return tool_mono_ns() + r->timeout_ms * NS_PER_MS;
 }
 
 /* Sends the next request, in a millisecond of its own. */
@@ -402,17 +397,6 @@ static bool run(struct mosquitto *mosq, struct sdk_run *r)
 		       r->timeout_ms);
 		return false;
 	}
-	return true;
-}
-
-static bool parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-		return false;
-	*out = v;
 	return true;
 }
 
@@ -481,7 +465,7 @@ static int parse_args(struct sdk_run *r, int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p':
-			if (!parse_i64(optarg, 1, 65535, &v))
+			if (!tool_parse_i64(optarg, 1, 65535, &v))
 				return -1;
 			r->port = (int)v;
 			break;
@@ -501,12 +485,12 @@ static int parse_args(struct sdk_run *r, int argc, char **argv)
 			r->subscribe = true;
 			break;
 		case 'q':
-			if (!parse_i64(optarg, 0, 2, &v))
+			if (!tool_parse_i64(optarg, 0, 2, &v))
 				return -1;
 			r->qos = (int)v;
 			break;
 		case 'n':
-			if (!parse_i64(optarg, 1, SDK_MAX_REQUESTS, &v))
+			if (!tool_parse_i64(optarg, 1, SDK_MAX_REQUESTS, &v))
 				return -1;
 			r->requests_wanted = (int)v;
 			break;
@@ -514,7 +498,7 @@ static int parse_args(struct sdk_run *r, int argc, char **argv)
 			r->burst = true;
 			break;
 		case 't':
-			if (!parse_i64(optarg, 1, 600000, &r->timeout_ms))
+			if (!tool_parse_i64(optarg, 1, 600000, &r->timeout_ms))
 				return -1;
 			break;
 		case 'o':
@@ -535,7 +519,7 @@ static int parse_args(struct sdk_run *r, int argc, char **argv)
 	         r->dn);
 	snprintf(r->barrier_topic, sizeof(r->barrier_topic), "iotntp-test/sdk/%s/barrier", r->id);
 	snprintf(r->barrier_payload, sizeof(r->barrier_payload), "barrier %ld %" PRId64,
-	         (long)getpid(), mono_ns());
+	         (long)getpid(), tool_mono_ns());
 	return 0;
 }
 
@@ -547,15 +531,13 @@ int main(int argc, char **argv)
 		return usage();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	mosquitto_lib_init();
-	struct mosquitto *mosq = mosquitto_new(r.id, true, &r);
+	/* A request leaves when written: the round trip is then the network's, and the result
+	 * the arithmetic's. */
+	struct mosquitto *mosq = tool_client("sdk_ntp_client", r.id, &r);
 	if (mosq == NULL) {
-		fprintf(stderr, "sdk_ntp_client: cannot create the client\n");
 		mosquitto_lib_cleanup();
 		return 1;
 	}
-	/* A request leaves when written, not held back for the broker's delayed ACK: the
-	 * round trip is then the network's, and the result the arithmetic's. */
-	mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1);
 	mosquitto_connect_callback_set(mosq, on_connect);
 	mosquitto_disconnect_callback_set(mosq, on_disconnect);
 	mosquitto_subscribe_callback_set(mosq, on_subscribe);
