@@ -167,6 +167,15 @@ static double edge(const struct pts *ps, double level, double out, double in)
 	return in;
 }
 
+/* The skews, from *lo to *hi, where the width is at least level: an interval around best
+ * (where it is), since the width is concave in s; within [-smax, smax]. */
+static void skews_reaching(const struct pts *ps, double level, double best, double smax, double *lo,
+                           double *hi)
+{
+	*lo = width(ps, -smax) >= level ? -smax : edge(ps, level, -smax, best);
+	*hi = width(ps, smax) >= level ? smax : edge(ps, level, smax, best);
+}
+
 /* Whether the points leave a line that keeps every bound, within the tolerance. Nearly always
  * the skew known so far (guess) shows it at once; only a conflict needs the search. */
 static bool agree(const struct pts *ps, const struct est_config *c, double guess)
@@ -516,9 +525,9 @@ static void history_update(struct est_state *e)
 	}
 	const double smax = e->cfg.max_skew;
 	double best = argmax(&ps, WIDTH, 0, -smax, smax);
-	double level = width(&ps, best) - (double)e->cfg.tolerance_ns;
-	double s_lo = width(&ps, -smax) >= level ? -smax : edge(&ps, level, -smax, best);
-	double s_hi = width(&ps, smax) >= level ? smax : edge(&ps, level, smax, best);
+	double s_lo, s_hi;
+	skews_reaching(&ps, width(&ps, best) - (double)e->cfg.tolerance_ns, best, smax, &s_lo,
+	               &s_hi);
 	e->history_skew = (s_lo + s_hi) / 2;
 }
 
@@ -543,9 +552,8 @@ bool est_now(const struct est_state *e, int64_t raw_ns, struct est_estimate *out
 	 * tolerance), the one skew that comes closest. */
 	double s_best = argmax(&ps, WIDTH, 0, -smax, smax);
 	double w_best = width(&ps, s_best);
-	double level = w_best >= 0 ? 0 : w_best;
-	double s_lo = width(&ps, -smax) >= level ? -smax : edge(&ps, level, -smax, s_best);
-	double s_hi = width(&ps, smax) >= level ? smax : edge(&ps, level, smax, s_best);
+	double s_lo, s_hi;
+	skews_reaching(&ps, w_best >= 0 ? 0 : w_best, s_best, smax, &s_lo, &s_hi);
 	/* Until the history tells the skew, the middle of those the window allows: the nominal
 	 * rate while the window is short and allows almost any. */
 	double s;

@@ -30,9 +30,10 @@
  * An exchange whose bounds conflict with the window is held aside. If it stays alone it was an
  * outlier and is dropped, so no single exchange can move the estimate beyond its own bounds; if
  * enough held exchanges agree among themselves, the platform's clock stepped, and the window
- * starts again from them. A step about the corridor's width breaks no bound; it shows as the
- * newest step_min exchanges sitting past both edges of the older ones' corridor, and the window
- * starts again from those.
+ * starts again from them. A step about the corridor's width breaks no bound; it shows as an
+ * exchange with a lower bound above every older one (or an upper bound below, for a step back),
+ * followed by step_min exchanges beyond the older corridor's other edge, and the window starts
+ * again from those.
  */
 #ifndef IOTNTP_ESTIMATOR_H
 #define IOTNTP_ESTIMATOR_H

@@ -28,7 +28,7 @@
 #define SYN_UNSYNCED_SPACING_NS (50 * XCH_NS_PER_MS)
 /* A poll is over once its requests are answered or timed out, or once those still out have
  * waited this many times the slowest answer of the poll (and SYN_LATE_MIN_NS at least): such a
- * request was lost (a bridge still connecting drops what comes before its CONNACK), and the
+ * request was lost (a bridge still connecting drops what is sent before it has a socket), and the
  * poll's answers need not wait the whole timeout to reach chrony. A late answer still counts
  * until the timeout. */
 #define SYN_LATE_FACTOR 2
