@@ -6,6 +6,12 @@
 
 #define NS_PER_MS 1000000LL
 
+/* While the window reaches its longest, window_ns, the skew history reaches this many times
+ * further back: with a rate that holds, a skew from three hours carries a third of the error
+ * of one from the hour across the window. A shorter reach shows the rate bending, and the skew
+ * then comes from the reach alone. */
+#define SKEW_REACH 3
+
 /* Search steps: a golden section shrinks the skew interval to 0.618^32 of its width, a
  * bisection to 0.5^32, under 2e-10 of the largest skew: far below what a window of minutes can
  * tell apart. */
@@ -34,8 +40,10 @@ struct est_state {
 	unsigned win_first, win_n;
 	struct est_exchange held[EST_HELD_MAX]; /* oldest first */
 	unsigned held_n;
-	double history_skew; /* from the closed stretches, updated as each one closes */
+	int64_t reach_ns;    /* how far back a straight line holds, judged as each stretch closes */
+	double history_skew; /* the skew over that reach, from its stretches */
 	double prior_skew;   /* the skew before the last step, while the history fills again */
+	int64_t prior_span_ns; /* how long a history that skew came from */
 	bool have_prior;
 	struct est_counters count;
 };
@@ -63,13 +71,6 @@ static void pts_start(struct pts *ps, const struct est_exchange *ref)
 	ps->n = 0;
 	ps->ref_raw_ns = ref->recv_raw_ns;
 	ps->ref_ns = ref->server_send_ms * NS_PER_MS;
-}
-
-static void pts_start_at(struct pts *ps, const struct bound *ref)
-{
-	ps->n = 0;
-	ps->ref_raw_ns = ref->raw_ns;
-	ps->ref_ns = ref->platform_ns;
 }
 
 static void pts_add_bounds(struct pts *ps, const struct bound *up, const struct bound *low)
@@ -210,12 +211,12 @@ static void skew_push(struct est_state *e, const struct stretch *st)
 	e->skew_n++;
 }
 
-static void history_update(struct est_state *e);
+static void reach_update(struct est_state *e);
 
 /* Files an exchange in the skew history: a stretch gathers the exchanges answered within half
  * of skew_group_ns of its first, so one poll's burst makes one stretch however its start
- * jitters, and the next poll's burst starts the next; stretches older than skew_window_ns
- * leave. */
+ * jitters, and the next poll's burst starts the next; stretches older than the longest reach
+ * (window_ns) leave. */
 static void skew_note(struct est_state *e, const struct est_exchange *x)
 {
 	struct stretch st = stretch_of(&e->cfg, x);
@@ -223,10 +224,10 @@ static void skew_note(struct est_state *e, const struct est_exchange *x)
 	if (e->open_any && x->recv_raw_ns - e->open_start_ns >= e->cfg.skew_group_ns / 2) {
 		skew_push(e, &e->open);
 		e->open_any = false;
-		history_update(e);
+		reach_update(e);
 	}
 	while (e->skew_n > 0 &&
-	       e->skew[e->skew_first].low.raw_ns < x->recv_raw_ns - e->cfg.skew_window_ns) {
+	       e->skew[e->skew_first].low.raw_ns < x->recv_raw_ns - SKEW_REACH * e->cfg.window_ns) {
 		e->skew_first = (e->skew_first + 1) % EST_SKEW_CAPACITY;
 		e->skew_n--;
 	}
@@ -281,14 +282,41 @@ static void pts_add(struct pts *ps, const struct est_config *c, const struct est
 	pts_add_bounds(ps, &st.up, &st.low);
 }
 
-/* Points of the window, and of x too when it is not NULL, against the newest exchange. */
-static void window_points(const struct est_state *e, const struct est_exchange *x, struct pts *ps)
+/* The ring's index of its first exchange answered at from_ns or later. */
+static unsigned win_since(const struct est_state *e, int64_t from_ns)
 {
-	pts_start(ps, x != NULL ? x : win_at(e, e->win_n - 1));
-	for (unsigned i = 0; i < e->win_n; i++)
+	unsigned i = 0;
+	while (i < e->win_n && win_at(e, i)->recv_raw_ns < from_ns)
+		i++;
+	return i;
+}
+
+/* The ring's index of the window's first exchange: the window is what the ring holds within
+ * the reach of its newest exchange. */
+static unsigned win_start(const struct est_state *e)
+{
+	if (e->win_n == 0)
+		return 0;
+	return win_since(e, win_at(e, e->win_n - 1)->recv_raw_ns - e->reach_ns);
+}
+
+/* Points of the ring's exchanges within reach_ns of ref, and of x too when it is not NULL,
+ * against ref (x, or else the newest exchange). */
+static void span_points(const struct est_state *e, const struct est_exchange *x, int64_t reach_ns,
+                        struct pts *ps)
+{
+	const struct est_exchange *ref = x != NULL ? x : win_at(e, e->win_n - 1);
+	pts_start(ps, ref);
+	for (unsigned i = win_since(e, ref->recv_raw_ns - reach_ns); i < e->win_n; i++)
 		pts_add(ps, &e->cfg, win_at(e, i));
 	if (x != NULL)
 		pts_add(ps, &e->cfg, x);
+}
+
+/* Points of the window, and of x too when it is not NULL. */
+static void window_points(const struct est_state *e, const struct est_exchange *x, struct pts *ps)
+{
+	span_points(e, x, e->reach_ns, ps);
 }
 
 static void held_points(const struct est_state *e, struct pts *ps)
@@ -307,6 +335,7 @@ static bool skew(const struct est_state *e, double *out);
 #define OLDER_MIN 32
 
 static void remember_skew(struct est_state *e);
+static bool shorten_to_agree(struct est_state *e, const struct est_exchange *x, double guess);
 
 /* Restarts the window and the skew history from the last n exchanges of the window. */
 static void restart_from_newest(struct est_state *e, unsigned n)
@@ -319,6 +348,7 @@ static void restart_from_newest(struct est_state *e, unsigned n)
 	e->win_first = 0;
 	e->win_n = 0;
 	skew_clear(e);
+	e->reach_ns = e->cfg.window_ns;
 	for (unsigned i = 0; i < n; i++) {
 		win_push(e, &keep[i]);
 		skew_note(e, &keep[i]);
@@ -353,11 +383,12 @@ static unsigned newest_apart(const struct est_state *e)
 	struct pts older, one;
 	double s;
 
-	if (e->win_n < NEWEST + OLDER_MIN || !skew(e, &s))
+	const unsigned start = win_start(e);
+	if (e->win_n - start < NEWEST + OLDER_MIN || !skew(e, &s))
 		return 0;
 	const struct est_exchange *ref = win_at(e, e->win_n - 1);
 	pts_start(&older, ref);
-	for (unsigned i = 0; i < e->win_n - NEWEST; i++)
+	for (unsigned i = start; i < e->win_n - NEWEST; i++)
 		pts_add(&older, &e->cfg, win_at(e, i));
 	const double margin = 2 * (double)(e->cfg.stamp_hi_ns - e->cfg.stamp_lo_ns);
 	const double lo = lower(&older, s, 0), hi = upper(&older, s, 0);
@@ -400,11 +431,13 @@ struct est_state *est_create(const struct est_config *cfg)
 	if (cfg->window_max == 0 || cfg->window_max > EST_CAPACITY || cfg->step_min == 0 ||
 	    cfg->step_min > EST_HELD_MAX || !(cfg->max_skew > 0 && cfg->max_skew < 0.01) ||
 	    cfg->stamp_hi_ns <= cfg->stamp_lo_ns || cfg->window_ns <= 0 || cfg->tolerance_ns < 0 ||
-	    cfg->skew_group_ns <= 0 || cfg->skew_window_ns < cfg->skew_group_ns)
+	    cfg->skew_group_ns <= 0 || cfg->window_ns < cfg->skew_group_ns)
 		return NULL;
 	struct est_state *e = calloc(1, sizeof(*e));
-	if (e != NULL)
+	if (e != NULL) {
 		e->cfg = *cfg;
+		e->reach_ns = cfg->window_ns;
+	}
 	return e;
 }
 
@@ -434,7 +467,7 @@ enum est_outcome est_add(struct est_state *e, const struct est_exchange *x)
 	if (!skew(e, &guess))
 		guess = 0;
 	window_points(e, x, &ps);
-	if (e->win_n == 0 || agree(&ps, &e->cfg, guess)) {
+	if (ps.n == 1 || agree(&ps, &e->cfg, guess) || shorten_to_agree(e, x, guess)) {
 		win_push(e, x);
 		skew_note(e, x);
 		e->count.taken++;
@@ -466,6 +499,7 @@ enum est_outcome est_add(struct est_state *e, const struct est_exchange *x)
 	e->win_first = 0;
 	e->win_n = 0;
 	skew_clear(e);
+	e->reach_ns = e->cfg.window_ns;
 	for (unsigned i = 0; i < e->held_n; i++) {
 		win_push(e, &e->held[i]);
 		skew_note(e, &e->held[i]);
@@ -479,19 +513,47 @@ enum est_outcome est_add(struct est_state *e, const struct est_exchange *x)
 /* Stretches the history needs before its skew is used: fewer span too little time. */
 #define MIN_STRETCHES 8
 
-/* Whether the history tells the skew better than what came before it: at the start, once it
- * has a few stretches; after a step, once it spans half its window, as the history before the
- * step did. */
+/* Closed stretches within the reach of the newest exchange, oldest first, from index *first. */
+static unsigned stretches_in_reach(const struct est_state *e, int64_t reach_ns, unsigned *first)
+{
+	int64_t from = win_at(e, e->win_n - 1)->recv_raw_ns - reach_ns;
+	unsigned i = 0;
+	while (i < e->skew_n && e->skew[(e->skew_first + i) % EST_SKEW_CAPACITY].low.raw_ns < from)
+		i++;
+	*first = i;
+	return e->skew_n - i;
+}
+
+/* How far back the skew history reaches for a window of reach_ns (see SKEW_REACH). */
+static int64_t skew_span(const struct est_state *e, int64_t reach_ns)
+{
+	return reach_ns >= e->cfg.window_ns ? SKEW_REACH * e->cfg.window_ns : reach_ns;
+}
+
+/* How long a time the stretches from index first on span. */
+static int64_t stretches_span(const struct est_state *e, unsigned first)
+{
+	const struct stretch *oldest = &e->skew[(e->skew_first + first) % EST_SKEW_CAPACITY];
+	const struct stretch *newest =
+	    &e->skew[(e->skew_first + e->skew_n - 1) % EST_SKEW_CAPACITY];
+	return newest->low.raw_ns - oldest->up.raw_ns;
+}
+
+/* Whether the history tells the skew better than what came before it: at the start, once its
+ * reach holds a few stretches; after a step, once they span half as long as the history the
+ * skew before the step came from (up to window_ns): a step of the platform's clock leaves its
+ * rate alone, and a skew from a few minutes is worse than one from hours. */
 static bool history_ready(const struct est_state *e)
 {
-	if (e->skew_n < MIN_STRETCHES)
+	unsigned first;
+	if (e->win_n == 0 ||
+	    stretches_in_reach(e, skew_span(e, e->reach_ns), &first) < MIN_STRETCHES)
 		return false;
 	if (!e->have_prior)
 		return true;
-	const struct stretch *oldest = &e->skew[e->skew_first];
-	const struct stretch *newest =
-	    &e->skew[(e->skew_first + e->skew_n - 1) % EST_SKEW_CAPACITY];
-	return newest->low.raw_ns - oldest->up.raw_ns >= e->cfg.skew_window_ns / 2;
+	int64_t span =
+	    e->prior_span_ns / 2 < e->cfg.window_ns ? e->prior_span_ns / 2 : e->cfg.window_ns;
+	return stretches_span(e, first) >= span;
 }
 
 /* The skew: from the history once it is ready; until then the one from before the last step (a
@@ -507,36 +569,210 @@ static bool skew(const struct est_state *e, double *out)
 	return e->have_prior;
 }
 
-/* The skew of the closed stretches, computed once as each closes rather than at every use: the
- * one that leaves the widest corridor between their tightest bounds. Over minutes those come
- * from the exchanges least delayed in each direction, so the skew is known to a few tenths of
- * a ms over the history's span, far better than from the middles of the stretches, which
- * move by the ms a burst's queueing puts on them. */
-static void history_update(struct est_state *e)
+/*
+ * How far back the window reaches.
+ *
+ * The corridor narrows with every exchange it holds, whenever it came, as long as one straight
+ * line (offset and rate) describes the platform's clock over the window: its edges come from the
+ * least delayed exchanges, and the more exchanges, the less delayed the least. So the window
+ * should hold as many exchanges as it can (up to window_max), which at a low request rate means
+ * reaching far back: at 5,400 requests a day an hour holds 225. But a crystal's rate bends with
+ * temperature, a path's floor moves, and over a long reach the line then misses the recent
+ * time: a rate wandering by 2 ppm over half an hour bends the offset by half a ms.
+ *
+ * The rule is the intersection of confidence intervals (Lepski's method): reaches of window_ns,
+ * its half, its quarter... down to the shortest that holds REACH_MIN_EXCHANGES, each give the
+ * platform's time at the newest exchange (the corridor's middle at the skew of the reach's own
+ * stretches) and how far chance alone moves that estimate. Going from the shortest to longer
+ * ones, a longer reach is kept while its estimate agrees, within REACH_GAMMA of those noise
+ * levels, with every shorter one's: a bend or a moved floor shows as a longer reach's estimate
+ * leaving the shorter ones', and the reach stops short of it; without one the estimates
+ * agree and the reach grows back to window_ns. A reach whose bounds conflict beyond the
+ * tolerance is one no line keeps at all, and stops the search too (the bounds show the bend
+ * directly; on a tight path they do that long before the noise levels would).
+ *
+ * The noise of a reach comes from its own exchanges: an edge of the corridor is the least
+ * delayed of n exchanges, whose excess over the floor is about 2/(n + 1) of their mean excess
+ * over the edge (exact for uniform delays, twice the exponential's: the cautious side); the
+ * middle carries half of each edge's, and the skew's error, carried from the middle of the reach
+ * to its newest end, about as much again.
+ *
+ * Limits: a bend too small against the noise of the shorter reaches is kept (it costs less
+ * than it would cost to drop the exchanges); a bend faster than the shortest reach is not
+ * followed below that reach's noise; and the reach is judged once per stretch (a poll), while a
+ * conflict with a new exchange shortens it at once (shorten_to_agree).
+ */
+
+/* Exchanges and stretches the shortest reach holds at least: fewer tell neither the corridor's
+ * middle nor the skew well enough to judge a longer one by. */
+#define REACH_MIN_EXCHANGES 32
+#define REACH_MIN_STRETCHES 8
+/* A conflict with the newest exchange may shorten the reach down to this many exchanges: the
+ * bounds themselves show the bend there, with no noise to judge. */
+#define CONFLICT_MIN_EXCHANGES 16
+/* Reaches tried at most: window_ns and its halves. */
+#define REACH_LEVELS 8
+/* How many noise levels apart two reaches' estimates may lie and still agree. */
+#define REACH_GAMMA 2.0
+
+/* The skew over a reach, from its stretches' tightest bounds: the one that leaves the widest
+ * corridor (the middle of those within the tolerance of it, when the tightest bounds all lie
+ * close in time and leave the width flat). False if the bounds conflict beyond the tolerance:
+ * no line keeps them (the skew is still given). */
+static bool reach_skew(const struct est_state *e, int64_t reach_ns, double *skew_out)
 {
 	struct pts ps;
+	const double smax = e->cfg.max_skew, tol = (double)e->cfg.tolerance_ns;
+	unsigned first;
 
-	if (e->skew_n < 2)
-		return;
-	pts_start_at(&ps, &e->skew[e->skew_first].low);
-	for (unsigned i = 0; i < e->skew_n; i++) {
+	stretches_in_reach(e, skew_span(e, reach_ns), &first);
+	pts_start(&ps, win_at(e, e->win_n - 1));
+	for (unsigned i = first; i < e->skew_n; i++) {
 		const struct stretch *st = &e->skew[(e->skew_first + i) % EST_SKEW_CAPACITY];
 		pts_add_bounds(&ps, &st->up, &st->low);
 	}
+	double best = argmax(&ps, WIDTH, 0, -smax, smax), lo, hi;
+	double w = width(&ps, best);
+	skews_reaching(&ps, w - tol, best, smax, &lo, &hi);
+	*skew_out = (lo + hi) / 2;
+	return w >= -tol;
+}
+
+/* The corridor's middle at the newest exchange over a reach's exchanges, at skew s (kept among
+ * those they allow), in ns from the newest exchange's T3 less the nominal rate; and how far
+ * chance alone moves it (see reach_update). */
+static void reach_middle(const struct est_state *e, int64_t reach_ns, double s, double *y,
+                         double *sigma)
+{
+	struct pts ps;
 	const double smax = e->cfg.max_skew;
+	double lo, hi;
+
+	span_points(e, NULL, reach_ns, &ps);
 	double best = argmax(&ps, WIDTH, 0, -smax, smax);
-	double s_lo, s_hi;
-	skews_reaching(&ps, width(&ps, best) - (double)e->cfg.tolerance_ns, best, smax, &s_lo,
-	               &s_hi);
-	e->history_skew = (s_lo + s_hi) / 2;
+	double w = width(&ps, best);
+	skews_reaching(&ps, w >= 0 ? 0 : w, best, smax, &lo, &hi);
+	s = fmin(fmax(s, lo), hi);
+	double up = upper(&ps, s, 0), low = lower(&ps, s, 0), eu = 0, el = 0;
+	for (unsigned i = 0; i < ps.n; i++) {
+		eu += ps.p[i].u - s * ps.p[i].x1 - up;
+		el += low - (ps.p[i].l - s * ps.p[i].x4);
+	}
+	double n = (double)ps.n;
+	*y = (up + low) / 2;
+	*sigma = hypot(2 * eu / n / (n + 1), 2 * el / n / (n + 1));
+}
+
+/* Judges the reach (see above) and takes its skew as the history's. */
+static void reach_update(struct est_state *e)
+{
+	int64_t reach[REACH_LEVELS];
+	double skews[REACH_LEVELS];
+	unsigned levels = 0, first;
+	int64_t newest = win_at(e, e->win_n - 1)->recv_raw_ns;
+
+	for (int64_t r = e->cfg.window_ns; levels < REACH_LEVELS; r /= 2) {
+		if (e->win_n - win_since(e, newest - r) < REACH_MIN_EXCHANGES ||
+		    stretches_in_reach(e, r, &first) < REACH_MIN_STRETCHES)
+			break;
+		reach[levels++] = r;
+	}
+	if (levels == 0) {
+		/* Too few exchanges to tell a bend: all of them, and the skew they give. */
+		if (e->skew_n >= 2)
+			reach_skew(e, e->cfg.window_ns, &e->history_skew);
+		e->reach_ns = e->cfg.window_ns;
+		return;
+	}
+	/* The reaches whose bounds a line keeps, from the shortest on; the estimates are compared
+	 * at the skew of the longest of them, as a short reach's own skew is too loose to tell. */
+	int held = (int)levels - 1;
+	bool holds = reach_skew(e, reach[held], &skews[held]);
+	while (holds && held > 0 && reach_skew(e, reach[held - 1], &skews[held - 1]))
+		held--;
+	int chosen = (int)levels - 1;
+	const double tol = (double)e->cfg.tolerance_ns;
+	if (holds) {
+		double lo = -INFINITY, hi = INFINITY, y, sigma;
+		for (int k = (int)levels - 1; k >= held; k--) {
+			reach_middle(e, reach[k], skews[held], &y, &sigma);
+			/* Within the tolerance two estimates always agree, as two bounds do. */
+			lo = fmax(lo, y - REACH_GAMMA * sigma - tol);
+			hi = fmin(hi, y + REACH_GAMMA * sigma + tol);
+			if (lo > hi)
+				break;
+			chosen = k;
+		}
+	}
+	int64_t r = reach[chosen];
+	/* Even the shortest reach conflicts: a conflict with a new exchange may have shortened
+	 * the reach further, and it stays so until the conflicting stretches leave. */
+	if (!holds && e->reach_ns < r)
+		r = e->reach_ns;
+	if (r < e->reach_ns)
+		e->count.shortened++;
+	e->reach_ns = r;
+	e->history_skew = skews[chosen];
+}
+
+/* A new exchange that conflicts with the window but agrees with a shorter reach of it that
+ * still holds REACH_MIN_EXCHANGES shows the rate bending over the window: the window shortens
+ * to the longest such reach. One that agrees with none is held (est_add). */
+static bool shorten_to_agree(struct est_state *e, const struct est_exchange *x, double guess)
+{
+	struct pts ps;
+
+	for (int64_t r = e->reach_ns / 2; r > 0; r /= 2) {
+		if (e->win_n - win_since(e, x->recv_raw_ns - r) < CONFLICT_MIN_EXCHANGES)
+			return false;
+		span_points(e, x, r, &ps);
+		if (agree(&ps, &e->cfg, guess)) {
+			e->reach_ns = r;
+			e->count.shortened++;
+			return true;
+		}
+	}
+	return false;
 }
 
 static void remember_skew(struct est_state *e)
 {
+	unsigned first;
 	if (history_ready(e)) {
+		stretches_in_reach(e, skew_span(e, e->reach_ns), &first);
+		/* A skew taken over from before an earlier step counts as long as it did. */
+		int64_t span = stretches_span(e, first);
+		e->prior_span_ns =
+		    e->have_prior && e->prior_span_ns > span ? e->prior_span_ns : span;
 		e->prior_skew = e->history_skew;
 		e->have_prior = true;
 	}
+}
+
+/* Widens [*y_lo, *y_hi] (at raw_ns, in ps's terms) to the times the newest
+ * CONFLICT_MIN_EXCHANGES of the window allow at raw_ns. */
+static void newest_range(const struct est_state *e, int64_t raw_ns, const struct pts *ps,
+                         double *y_lo, double *y_hi)
+{
+	struct pts few;
+	const double smax = e->cfg.max_skew;
+	unsigned n = e->win_n - win_start(e);
+
+	if (n <= CONFLICT_MIN_EXCHANGES)
+		return;
+	pts_start(&few, win_at(e, e->win_n - 1));
+	for (unsigned i = e->win_n - CONFLICT_MIN_EXCHANGES; i < e->win_n; i++)
+		pts_add(&few, &e->cfg, win_at(e, i));
+	double best = argmax(&few, WIDTH, 0, -smax, smax), lo, hi;
+	double w = width(&few, best);
+	skews_reaching(&few, w >= 0 ? 0 : w, best, smax, &lo, &hi);
+	double x = (double)(raw_ns - few.ref_raw_ns);
+	/* In ps's terms: the references differ by raw and platform time alike. */
+	double shift = (double)((few.ref_ns - ps->ref_ns) - (few.ref_raw_ns - ps->ref_raw_ns));
+	double top = upper(&few, argmax(&few, UPPER_AT, x, lo, hi), x) + shift;
+	double bottom = lower(&few, argmax(&few, MINUS_LOWER_AT, x, lo, hi), x) + shift;
+	*y_hi = fmax(*y_hi, top);
+	*y_lo = fmin(*y_lo, bottom);
 }
 
 bool est_now(const struct est_state *e, int64_t raw_ns, struct est_estimate *out)
@@ -567,10 +803,15 @@ bool est_now(const struct est_state *e, int64_t raw_ns, struct est_estimate *out
 	/* Whatever line keeps the bounds, it passes between these at x. */
 	double y_hi = upper(&ps, argmax(&ps, UPPER_AT, x, s_lo, s_hi), x);
 	double y_lo = lower(&ps, argmax(&ps, MINUS_LOWER_AT, x, s_lo, s_hi), x);
+	/* Over the window a bend within the tolerance can carry the line off the platform's
+	 * clock by more than the window's range; over the newest few exchanges it cannot: the
+	 * bound takes in the range those allow too. */
+	newest_range(e, raw_ns, &ps, &y_lo, &y_hi);
 	double err = fmax(fmax(y_hi - y, y - y_lo), 0) + (w_best < 0 ? -w_best : 0);
 
 	int64_t min_rtt = INT64_MAX;
-	for (unsigned i = 0; i < e->win_n; i++) {
+	const unsigned start = win_start(e);
+	for (unsigned i = start; i < e->win_n; i++) {
 		const struct est_exchange *w = win_at(e, i);
 		int64_t rtt = w->recv_raw_ns - w->send_raw_ns -
 		              (w->server_send_ms - w->server_recv_ms) * NS_PER_MS +
@@ -583,8 +824,9 @@ bool est_now(const struct est_state *e, int64_t raw_ns, struct est_estimate *out
 	    .platform_ns = ps.ref_ns + (raw_ns - ps.ref_raw_ns) + llround(y),
 	    .error_ns = (int64_t)ceil(err),
 	    .skew = s,
-	    .exchanges = e->win_n,
+	    .exchanges = e->win_n - start,
 	    .min_rtt_ns = min_rtt,
+	    .reach_ns = e->reach_ns,
 	};
 	return true;
 }
@@ -597,6 +839,7 @@ bool est_unsettled(const struct est_state *e)
 void est_clear(struct est_state *e)
 {
 	skew_clear(e);
+	e->reach_ns = e->cfg.window_ns;
 	e->win_first = 0;
 	e->win_n = 0;
 	e->held_n = 0;

@@ -14,18 +14,20 @@
  * each direction, separately, so it narrows faster than an average of offsets, and below the
  * 1 ms quantum, since requests leave at every phase of the platform's millisecond.
  *
- * The estimate is a line in the middle of that set. Its skew s comes from a longer history than
- * the window's: for each stretch of skew_group_ns, the tightest upper and the tightest lower
- * bound are kept for skew_window_ns, and the skew is the one that leaves the widest corridor
- * between them (the two hulls of Moon, Skelly and Towsley, held as far apart as they go; the
- * middle of the skews that come within the tolerance of it, when the tightest bounds all lie
- * close in time and leave the width flat). Within the window's few minutes a corridor tens of
- * ms wide leaves the skew uncertain by tens of ppm, and that error, carried across the window,
- * would cost more than the bounds gain; over ten minutes it shrinks to a fraction of a ppm. The
- * skew is kept among those the window allows, and at that skew the estimate is the middle of the
- * corridor between the upper and the lower bounds. Its error bound is the range of times the window
- * allows at the moment asked. Both hold while the assumptions do: causality, the stamp interval,
- * and a rate constant over the window (minutes; slow wander is taken up by a small tolerance).
+ * The estimate is a line in the middle of that set. The window reaches as far back as one
+ * straight line describes the platform's clock, up to window_ns (an hour) and window_max
+ * exchanges: the more exchanges it holds, the tighter its edges, whatever their rate. The reach
+ * shortens when the bounds show the rate bending or the floor moving, and grows back when they
+ * do not (the rule and its limits are at reach_update in estimator.c). Its skew s comes from the
+ * stretches of the same reach, which also count what the window has no room for: for each
+ * stretch of skew_group_ns, the tightest upper and the tightest lower bound, and the skew is the
+ * one that leaves the widest corridor between them (the two hulls of Moon, Skelly and Towsley,
+ * held as far apart as they go; the middle of the skews that come within the tolerance of it,
+ * when the tightest bounds all lie close in time and leave the width flat). The skew is kept
+ * among those the window allows, and at that skew the estimate is the middle of the corridor
+ * between the upper and the lower bounds. Its error bound is the range of times the window
+ * allows at the moment asked. Both hold while the assumptions do: causality, the stamp
+ * interval, and a rate constant over the reach (a bend within the tolerance is taken up by it).
  *
  * An exchange whose bounds conflict with the window is held aside. If it stays alone it was an
  * outlier and is dropped, so no single exchange can move the estimate beyond its own bounds; if
@@ -45,19 +47,18 @@
 #define EST_CAPACITY 256
 /* Conflicting exchanges held aside at most. */
 #define EST_HELD_MAX 16
-/* Stretches of skew history at most. */
-#define EST_SKEW_CAPACITY 128
+/* Stretches of skew history at most: an hour of polls a quarter of a minute apart. */
+#define EST_SKEW_CAPACITY 256
 
 struct est_config {
 	int64_t stamp_lo_ns; /* a stamp's true time is at least stamp + this */
 	int64_t stamp_hi_ns; /* and less than stamp + this */
-	int64_t window_ns;   /* exchanges answered longer ago than this leave the window */
+	int64_t window_ns;   /* the window's longest reach: older exchanges and stretches leave */
 	unsigned window_max; /* exchanges in the window at most (up to EST_CAPACITY) */
 	double max_skew;     /* the platform's rate differs from the oscillator's by at most this */
-	int64_t tolerance_ns;   /* bounds may conflict by this much (rate wander) and still agree */
-	unsigned step_min;      /* held exchanges that agree among themselves make a step */
-	int64_t skew_group_ns;  /* one stretch of skew history: its tightest two bounds */
-	int64_t skew_window_ns; /* how far back the skew history goes */
+	int64_t tolerance_ns;  /* bounds may conflict by this much (rate wander) and still agree */
+	unsigned step_min;     /* held exchanges that agree among themselves make a step */
+	int64_t skew_group_ns; /* one stretch of skew history: its tightest two bounds */
 };
 
 /* One exchange: our two raw readings and the platform's two stamps. */
@@ -82,12 +83,14 @@ struct est_estimate {
 	double skew;         /* the platform's rate over the oscillator's, minus 1 */
 	unsigned exchanges;  /* in the window */
 	int64_t min_rtt_ns;  /* the window's smallest round trip, stamps' quantum included */
+	int64_t reach_ns;    /* how far back the window reaches now */
 };
 
 struct est_counters {
 	uint64_t taken;
 	uint64_t outliers; /* held exchanges dropped */
 	uint64_t steps;
+	uint64_t shortened; /* times the reach shortened: the rate bent or the floor moved */
 };
 
 struct est_state;

@@ -46,7 +46,6 @@ struct syn_engine *syn_create(const struct syn_config *cfg)
 	    .tolerance_ns = SYN_TOLERANCE_NS,
 	    .step_min = SYN_STEP_MIN,
 	    .skew_group_ns = SYN_SKEW_GROUP_NS,
-	    .skew_window_ns = SYN_SKEW_WINDOW_NS,
 	};
 	e->requests = rqt_create(cfg->timeout_ns);
 	e->estimator = est_create(&ec);

@@ -38,17 +38,16 @@
 #define SYN_SLEW_MAX    0.1
 #define SYN_JUMP_MIN_NS (10 * XCH_NS_PER_MS)
 
-/* The estimator's settings. The window is about two minutes of exchanges at the default poll;
- * the skew history ten. The platform's rate may differ from a cheap oscillator's by up to a
- * few hundred ppm. Bounds may conflict by 20 us before they disagree: a rate wandering by a
- * few ppm over the window bends the line that much. */
-#define SYN_WINDOW_NS        (128 * XCH_NS_PER_S)
-#define SYN_WINDOW_EXCHANGES 128
+/* The estimator's settings. The window reaches back an hour at most, as far as a straight line
+ * holds (estimator.h), and holds 256 exchanges at most: an hour of the default budget's. The
+ * platform's rate may differ from a cheap oscillator's by up to a few hundred ppm. Bounds may
+ * conflict by 20 us before they disagree. */
+#define SYN_WINDOW_NS        (3600 * XCH_NS_PER_S)
+#define SYN_WINDOW_EXCHANGES 256
 #define SYN_MAX_SKEW         500e-6
 #define SYN_TOLERANCE_NS     20000
 #define SYN_STEP_MIN         4
 #define SYN_SKEW_GROUP_NS    (8 * XCH_NS_PER_S)
-#define SYN_SKEW_WINDOW_NS   (600 * XCH_NS_PER_S)
 
 struct syn_config {
 	int64_t poll_ns;           /* steady poll interval */

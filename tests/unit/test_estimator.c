@@ -2,12 +2,15 @@
  * Unit tests for estimator: seeded synthetic exchange streams with a known platform clock, for
  * each condition the estimator must hold up under, and the error against the truth.
  *
- * The stream is what the sync role makes: a burst of 8 requests 200 ms apart every 8 s. Each
+ * The stream is what the sync role makes: a burst of requests 200 ms apart every poll (8 of them
+ * every 8 s, 86,400 a day, unless the scenario says otherwise: 4 every 64 s is the default
+ * budget's 5,400 a day, 4 every 256 s 1,350). Each
  * request takes a drawn delay to the platform, which stamps its receipt and its answer in whole
  * ms (truncated), and a drawn delay back. The platform's clock runs at its own rate against the
  * gateway's raw oscillator, may wander, and may step.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +26,12 @@
 #define BURST       8
 #define SPACING_NS  (200 * MS)
 #define SETTLE_NS   (120 * S) /* errors count from here on */
-#define ERRORS_MAX  4096
+#define ERRORS_MAX  8192
+/* The sync role's quick polls below 86,400 a day. */
+#define FAST_POLLS      8
+#define FAST_BURST      8
+#define FAST_POLL_NS    (2 * S)
+#define FAST_SPACING_NS (50 * MS)
 
 enum dist { UNIFORM, EXPONENTIAL };
 
@@ -44,17 +52,22 @@ struct scenario {
 	int64_t floor_change_at_ns; /* from here on both floors move by floor_change_ms */
 	double floor_change_ms;
 	unsigned outlier_every; /* every n-th exchange has its stamps 1 s off (0: none) */
+	int64_t poll_ns;        /* between bursts (0: POLL_NS) */
+	unsigned burst;         /* requests a burst (0: BURST) */
+	int64_t settle_ns;      /* errors count from here on (0: SETTLE_NS) */
 	int64_t duration_ns;
 	uint64_t seed;
 };
 
 struct result {
-	double p95_ms, max_ms;      /* |estimate - truth| after SETTLE_NS */
-	unsigned n;                 /* estimates compared */
-	unsigned uncovered;         /* estimates whose error bound did not cover the truth */
-	double max_bound_ms;        /* largest error bound after SETTLE_NS */
-	double final_error_ms;      /* at the end */
-	double error_after_step_ms; /* worst from 60 s after the step on */
+	double p95_ms, max_ms; /* |estimate - truth| after SETTLE_NS */
+	unsigned n;            /* estimates compared */
+	unsigned uncovered;    /* estimates whose error bound did not cover the truth */
+	double max_bound_ms;   /* largest error bound after SETTLE_NS */
+	double final_error_ms; /* at the end */
+	double
+	    error_after_step_ms; /* worst from 60 s after the step on (120 s below 86,400 a day) */
+	int64_t reach_min_ns;    /* the shortest reach of the window after settling */
 	struct est_counters count;
 };
 
@@ -99,13 +112,12 @@ static struct est_config config(void)
 	struct est_config c = {
 	    .stamp_lo_ns = 0,
 	    .stamp_hi_ns = MS,
-	    .window_ns = 128 * S,
-	    .window_max = 128,
+	    .window_ns = 3600 * S,
+	    .window_max = 256,
 	    .max_skew = 500e-6,
 	    .tolerance_ns = 20000,
 	    .step_min = 4,
 	    .skew_group_ns = 8 * S,
-	    .skew_window_ns = 600 * S,
 	};
 	return c;
 }
@@ -123,18 +135,37 @@ static void run(const struct scenario *sc, struct result *res)
 	struct est_state *e = est_create(&cfg);
 	unsigned n = 0, k = 0;
 
+	const int64_t poll_ns = sc->poll_ns != 0 ? sc->poll_ns : POLL_NS;
+	const unsigned burst = sc->burst != 0 ? sc->burst : BURST;
+	const int64_t settle_ns = sc->settle_ns != 0 ? sc->settle_ns : SETTLE_NS;
+	const int64_t step_wait_ns = (poll_ns == POLL_NS ? 60 : 120) * S;
+
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	memset(res, 0, sizeof(*res));
+	res->reach_min_ns = INT64_MAX;
 	rng_state = sc->seed;
-	for (int64_t poll = 0; poll < sc->duration_ns; poll += POLL_NS) {
+	/* Below 86,400 a day, the sync role polls quickly at the start and after a step (a
+	 * burst of 8 requests 50 ms apart every 2 s, 8 times), as sync.c does. */
+	const bool adaptive = poll_ns != POLL_NS;
+	unsigned fast_left = adaptive ? FAST_POLLS : 0;
+	/* Until an exchange stamped after the step comes, nothing can know of it: the error
+	 * bound is not asked to cover the step before then. */
+	bool step_seen = false;
+	for (int64_t poll = 0; poll < sc->duration_ns;) {
+		bool fast = fast_left > 0;
+		unsigned n_req = fast ? FAST_BURST : burst;
+		int64_t spacing = fast ? FAST_SPACING_NS : SPACING_NS;
+		int64_t next = poll + (fast ? FAST_POLL_NS : poll_ns);
 		int64_t last_recv = poll;
-		for (int i = 0; i < BURST; i++, k++) {
+		if (fast)
+			fast_left--;
+		for (unsigned i = 0; i < n_req; i++, k++) {
 			double extra = poll >= sc->floor_change_at_ns && sc->floor_change_at_ns != 0
 			                   ? sc->floor_change_ms
 			                   : 0;
 			/* Requests leave on the broker's loop ticks, at no fixed phase of the
 			 * platform's millisecond. */
-			int64_t r1 = poll + i * SPACING_NS + (int64_t)(uniform01() * 100 * MS);
+			int64_t r1 = poll + i * spacing + (int64_t)(uniform01() * 100 * MS);
 			int64_t r2 = r1 + delay_ns(&sc->up, extra);
 			int64_t r3 = r2 + (int64_t)(uniform01() * 2 * MS);
 			int64_t r4 = r3 + delay_ns(&sc->down, extra);
@@ -149,44 +180,59 @@ static void run(const struct scenario *sc, struct result *res)
 				x.server_recv_ms += 1000;
 				x.server_send_ms += 1000;
 			}
-			est_add(e, &x);
+			if (est_add(e, &x) == EST_STEP && adaptive)
+				fast_left = FAST_POLLS;
 			last_recv = r4;
+			if (sc->step_at_ns != 0 && r2 >= sc->step_at_ns)
+				step_seen = true;
 		}
-		/* The estimate goes to chrony once the burst is over. */
-		int64_t now = last_recv + 50 * MS;
-		struct est_estimate est;
-		if (!est_now(e, now, &est))
-			continue;
-		double err_ms = (double)(est.platform_ns - platform(sc, now)) / MS;
-		if (now < SETTLE_NS)
-			continue;
-		if (fabs(err_ms) * MS > (double)est.error_ns) {
-			res->uncovered++;
-			if (res->uncovered == 1)
-				fprintf(stderr,
-				        "\n  %s: error %.3f ms over its bound %.3f ms at %.0f s",
-				        sc->name, err_ms, (double)est.error_ns / MS,
-				        (double)now / S);
+		/* The sync role polls quickly from the end of the poll that saw the step. */
+		if (fast_left > 0 && !fast)
+			next = last_recv + FAST_POLL_NS;
+		/* The estimate goes to chrony once the burst is over, and on until the next
+		 * poll (every 8 s here, twice a second in the plugin). */
+		for (int64_t now = last_recv + 50 * MS; now < next; now += 8 * S) {
+			struct est_estimate est;
+			if (!est_now(e, now, &est) || now < settle_ns)
+				continue;
+			double err_ms = (double)(est.platform_ns - platform(sc, now)) / MS;
+			if (est.reach_ns < res->reach_min_ns)
+				res->reach_min_ns = est.reach_ns;
+			bool unknowable =
+			    sc->step_at_ns != 0 && now >= sc->step_at_ns && !step_seen;
+			if (fabs(err_ms) * MS > (double)est.error_ns && !unknowable) {
+				res->uncovered++;
+				if (res->uncovered == 1)
+					fprintf(stderr,
+					        "\n  %s: error %.3f ms over its bound %.3f ms at "
+					        "%.0f s",
+					        sc->name, err_ms, (double)est.error_ns / MS,
+					        (double)now / S);
+			}
+			if ((double)est.error_ns / MS > res->max_bound_ms)
+				res->max_bound_ms = (double)est.error_ns / MS;
+			if (sc->step_at_ns != 0 && now >= sc->step_at_ns + step_wait_ns &&
+			    fabs(err_ms) > res->error_after_step_ms)
+				res->error_after_step_ms = fabs(err_ms);
+			if (n < ERRORS_MAX)
+				errors[n++] = fabs(err_ms);
+			res->final_error_ms = err_ms;
 		}
-		if ((double)est.error_ns / MS > res->max_bound_ms)
-			res->max_bound_ms = (double)est.error_ns / MS;
-		if (sc->step_at_ns != 0 && now >= sc->step_at_ns + 60 * S &&
-		    fabs(err_ms) > res->error_after_step_ms)
-			res->error_after_step_ms = fabs(err_ms);
-		if (n < ERRORS_MAX)
-			errors[n++] = fabs(err_ms);
-		res->final_error_ms = err_ms;
+		poll = next;
 	}
 	qsort(errors, n, sizeof(errors[0]), cmp_double);
 	res->n = n;
 	res->p95_ms = n > 0 ? errors[(n * 95 + 99) / 100 - 1] : NAN;
 	res->max_ms = n > 0 ? errors[n - 1] : NAN;
 	res->count = *est_counters(e);
-	printf("\n  estimator: scenario=%s p95_ms=%.3f max_ms=%.3f bound_max_ms=%.3f uncovered=%u "
-	       "estimates=%u taken=%llu outliers=%llu steps=%llu",
-	       sc->name, res->p95_ms, res->max_ms, res->max_bound_ms, res->uncovered, n,
-	       (unsigned long long)res->count.taken, (unsigned long long)res->count.outliers,
-	       (unsigned long long)res->count.steps);
+	printf("\n  estimator: scenario=%s requests_per_day=%lld p95_ms=%.3f max_ms=%.3f "
+	       "bound_max_ms=%.3f uncovered=%u estimates=%u taken=%llu outliers=%llu steps=%llu "
+	       "shortened=%llu reach_min_s=%.0f after_step_ms=%.3f",
+	       sc->name, (long long)(86400 * S / poll_ns * burst), res->p95_ms, res->max_ms,
+	       res->max_bound_ms, res->uncovered, n, (unsigned long long)res->count.taken,
+	       (unsigned long long)res->count.outliers, (unsigned long long)res->count.steps,
+	       (unsigned long long)res->count.shortened,
+	       n > 0 ? (double)res->reach_min_ns / S : NAN, res->error_after_step_ms);
 	est_destroy(e);
 }
 
@@ -371,6 +417,144 @@ static void floor_change_up_or_down_keeps_the_estimate(void)
 	}
 }
 
+/* Streams at a budget: 4 requests every poll_ns, for four hours; errors count from the second
+ * hour on, once the window could reach back its whole hour. The platform's rate is 100 ppm off
+ * the oscillator's unless the case says otherwise. */
+#define RATE_5400 (64 * S)
+#define RATE_1350 (256 * S)
+
+static struct scenario at_budget(const char *name, struct path path, int64_t poll_ns)
+{
+	struct scenario sc = base(name, path, path);
+	sc.poll_ns = poll_ns;
+	sc.burst = 4;
+	sc.skew = 100e-6;
+	sc.settle_ns = 3600 * S;
+	sc.duration_ns = 4 * 3600 * S;
+	sc.seed ^= (uint64_t)poll_ns;
+	return sc;
+}
+
+/* Runs a budget's stream and checks the error's p95 and that every error bound covered it. */
+static struct result budget_run(struct scenario *sc, double p95_max_ms)
+{
+	struct result r;
+
+	run(sc, &r);
+	CU_ASSERT(r.p95_ms < p95_max_ms);
+	CU_ASSERT_EQUAL(r.uncovered, 0);
+	return r;
+}
+
+static void constant_rate_at_a_budget_uses_an_hour_of_exchanges(void)
+{
+	struct scenario sc = at_budget("budget5400-wan", WAN, RATE_5400);
+	struct result r = budget_run(&sc, 0.6);
+	CU_ASSERT_EQUAL(r.count.steps, 0);
+	CU_ASSERT_EQUAL(r.reach_min_ns, 3600 * S);
+
+	/* An hour holds 56 exchanges at 1,350 a day: the corridor's edges are looser. */
+	sc = at_budget("budget1350-wan", WAN, RATE_1350);
+	r = budget_run(&sc, 1.5);
+	CU_ASSERT_EQUAL(r.count.steps, 0);
+	CU_ASSERT_EQUAL(r.reach_min_ns, 3600 * S);
+
+	sc = at_budget("budget5400-lan", LAN, RATE_5400);
+	r = budget_run(&sc, 0.15);
+	CU_ASSERT_EQUAL(r.count.steps, 0);
+}
+
+static void rate_200_ppm_off_at_a_budget_is_followed(void)
+{
+	const int64_t polls[] = {RATE_5400, RATE_1350};
+	const double limits[] = {0.6, 1.5};
+
+	for (int i = 0; i < 2; i++) {
+		for (int sign = -1; sign <= 1; sign += 2) {
+			struct scenario sc = at_budget(
+			    sign > 0 ? "budget-skew+200ppm" : "budget-skew-200ppm", WAN, polls[i]);
+			sc.skew = sign * 200e-6;
+			struct result r = budget_run(&sc, limits[i]);
+			CU_ASSERT_EQUAL(r.count.steps, 0);
+		}
+	}
+}
+
+static void rate_wandering_at_a_budget_is_followed(void)
+{
+	/* +-2 ppm over 30 minutes (a board warming and cooling) and +-10 ppm over 10 minutes (a
+	 * draught on a bare board): the offset bends by 0.57 and 0.95 ms either way. */
+	const int64_t polls[] = {RATE_5400, RATE_1350};
+	const double limits[2][2] = {{1.0, 1.5}, {2.0, 2.5}};
+
+	for (int i = 0; i < 2; i++) {
+		struct scenario sc = at_budget("budget-wander2ppm", WAN, polls[i]);
+		sc.wander = 2e-6;
+		sc.wander_period_s = 1800;
+		budget_run(&sc, limits[0][i]);
+
+		sc = at_budget("budget-wander10ppm", WAN, polls[i]);
+		sc.wander = 10e-6;
+		sc.wander_period_s = 600;
+		budget_run(&sc, limits[1][i]);
+	}
+}
+
+static void rate_wandering_on_a_tight_path_shortens_the_window(void)
+{
+	/* On a LAN path the corridor is a stamp's quantum wide, and a bend of half a ms breaks
+	 * the bounds of an hour's window: the reach must come down. It comes down to the
+	 * newest 16 exchanges at the shortest (7.5 minutes here), over which the rate still
+	 * turns by up to 3 ppm: the line drawn through them misses the newest time by a few
+	 * tenths of a ms. */
+	struct scenario sc = at_budget("budget5400-lan-wander2ppm", LAN, RATE_5400);
+	sc.wander = 2e-6;
+	sc.wander_period_s = 1800;
+	struct result r = budget_run(&sc, 0.6);
+	CU_ASSERT(r.count.shortened > 0);
+	CU_ASSERT(r.reach_min_ns < 3600 * S);
+}
+
+static void floor_change_at_a_budget_keeps_the_estimate(void)
+{
+	/* A floor that rises leaves the old bounds true. One that drops on both sides pinches
+	 * the corridor from one side first, by up to half the drop, until the other side's
+	 * least delayed exchange comes, which at 4 requests a minute takes minutes; such a drop
+	 * may also be taken for a step, which restarts the window (once at most). */
+	const double change[] = {15, -8};
+	const double limits[] = {0.8, 2.0};
+
+	for (int i = 0; i < 2; i++) {
+		struct scenario sc =
+		    at_budget(i == 0 ? "budget-floor-up" : "budget-floor-down", WAN, RATE_5400);
+		sc.floor_change_at_ns = 2 * 3600 * S;
+		sc.floor_change_ms = change[i];
+		struct result r = budget_run(&sc, limits[i]);
+		CU_ASSERT(r.count.steps <= (i == 0 ? 0u : 1u));
+	}
+}
+
+static void step_at_a_budget_is_followed_within_two_minutes(void)
+{
+	/* Polls come every 64 s (or 256 s) from 0: the step falls 22 s or 62 s after one at
+	 * 5,400 a day, so that the next poll sees it 42 s or 2 s after it, and 10 s before one at
+	 * 1,350 (a step is known only once a poll sees it, which at 1,350 a day may take four
+	 * minutes). The quick polls that follow it must bring the error under 1 ms within
+	 * 120 s of the step. */
+	const int64_t polls[] = {RATE_5400, RATE_5400, RATE_1350};
+	const int64_t at[] = {7210 * S, 7170 * S, 7414 * S};
+	const double limits[] = {0.8, 0.8, 1.5};
+
+	for (int i = 0; i < 3; i++) {
+		struct scenario sc = at_budget("budget-step", WAN, polls[i]);
+		sc.step_at_ns = at[i];
+		sc.step_ns = 20 * MS;
+		struct result r = budget_run(&sc, limits[i]);
+		CU_ASSERT_EQUAL(r.count.steps, 1);
+		CU_ASSERT(r.error_after_step_ms < 1.0);
+	}
+}
+
 static void window_stays_within_its_bounds_over_a_long_run(void)
 {
 	struct est_config cfg = config();
@@ -467,6 +651,12 @@ static int init_estimator_tests(void)
 	    RUNNER_TEST(outliers_never_move_the_estimate),
 	    RUNNER_TEST(asymmetric_path_is_no_worse_than_its_floor),
 	    RUNNER_TEST(floor_change_up_or_down_keeps_the_estimate),
+	    RUNNER_TEST(constant_rate_at_a_budget_uses_an_hour_of_exchanges),
+	    RUNNER_TEST(rate_200_ppm_off_at_a_budget_is_followed),
+	    RUNNER_TEST(rate_wandering_at_a_budget_is_followed),
+	    RUNNER_TEST(rate_wandering_on_a_tight_path_shortens_the_window),
+	    RUNNER_TEST(floor_change_at_a_budget_keeps_the_estimate),
+	    RUNNER_TEST(step_at_a_budget_is_followed_within_two_minutes),
 	    RUNNER_TEST(window_stays_within_its_bounds_over_a_long_run),
 	    RUNNER_TEST(one_exchange_gives_its_own_bounds),
 	    RUNNER_TEST(impossible_exchanges_are_refused),
