@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sock_sample: the datagram chrony's SOCK refclock reads (chrony's refclock_sock.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * exchange: the four-timestamp arithmetic of one NTP-over-MQTT exchange.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * serve: the platform's side of the exchange, for the emulated platform and, on a gateway with
  * serve_lan, for LAN devices that ask in the platform's protocol.
