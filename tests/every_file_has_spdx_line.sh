@@ -16,7 +16,7 @@ fi
 missing=0 checked=0
 while IFS= read -r f; do
 	case $f in
-	*.md | LICENSE | .gitignore | tests/fuzz/corpus/* | config/packaging/debian/changelog | \
+	*.md | LICENSE | .gitignore | tests/fuzz/corpus/* | config/packaging/debian/changelog.in | \
 		config/packaging/debian/copyright) continue ;;
 	esac
 	[ -f "$f" ] || continue # deleted in the work tree, not yet committed
