@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "refclock_sock.h"
 
 #include <errno.h>

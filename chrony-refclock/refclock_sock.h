@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * refclock_sock: the writer that feeds samples to chronyd's SOCK refclock.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sock_sample: the datagram chrony's SOCK refclock reads (chrony's refclock_sock.c).
  *
@@ -31,8 +32,15 @@ struct sock_sample {
 };
 
 /* chronyd declares the same struct, so its size follows time_t and long: 40 bytes where they
- * have 64 bits (amd64, arm64), 32 where they have 32 (armhf in Debian 12). A chronyd whose
- * time_t is of another width drops every sample as of the wrong length. */
+ * have 64 bits (amd64, arm64, and 32-bit builds with a 64-bit time_t), 32 where they have 32
+ * (armhf in Debian 12). Which sizes a chronyd reads, from refclock_sock.c at chrony's tags 4.3,
+ * 4.4, 4.5, 4.6.1 and 4.8:
+ *   - chrony 4.3 and earlier (Debian 12 ships 4.3) reads only the size of its own build's
+ *     time_t and drops a datagram of any other length;
+ *   - chrony 4.4 and later, when built for a 32-bit architecture with glibc 2.34 or later, also
+ *     reads the other width's size (32 or 40 bytes) and converts its tv; a chronyd with a
+ *     32-bit time_t then drops a 64-bit tv_sec that does not fit, past January 2038.
+ * On 64-bit architectures there is only the one size. */
 #if defined(__x86_64__) || defined(__aarch64__)
 _Static_assert(sizeof(struct sock_sample) == 40, "sock_sample must be 40 bytes as chrony reads it");
 _Static_assert(offsetof(struct sock_sample, offset) == 16, "offset follows the 16-byte timeval");

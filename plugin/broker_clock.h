@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * broker_clock: the clocks the plugin reads: CLOCK_MONOTONIC_RAW for every interval and the
  * estimate, CLOCK_REALTIME to pair with it for chrony and to stamp requests.

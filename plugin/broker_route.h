@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * broker_route: the plugin's one MESSAGE callback. It tells the broker's own bridge from any
  * client, asks route.c what to do with each message, and hands it to the role concerned.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * broker_serve: the serve role wired to the broker: requests in, answers out.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * broker_sync: the sync role wired to the broker: ticks send the bursts, the platform's
  * answers (handed over by broker_route.c) make samples, which go to chrony and the status.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * estimator: the platform's time as a line over CLOCK_MONOTONIC_RAW, from the causal bounds of
  * every exchange in a window.

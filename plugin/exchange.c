@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "exchange.h"
 
 /* Seconds apart beyond which an offset no longer fits comfortably in int64 ns. */

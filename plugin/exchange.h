@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * exchange: the four-timestamp arithmetic of one NTP-over-MQTT exchange.
  *
  * The platform answers with serverRecvTime (T2) and serverSendTime (T3) in whole
  * milliseconds. On our side only the interval between sending the request (T1) and
- * receiving the answer (T4) matters, so it is measured on CLOCK_MONOTONIC in
+ * receiving the answer (T4) matters, so it is measured on CLOCK_MONOTONIC_RAW in
  * nanoseconds, and the result is anchored to CLOCK_REALTIME read at receipt. A step of
  * the system clock during the exchange then cannot corrupt the sample.
  */

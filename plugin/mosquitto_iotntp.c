@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mosquitto_iotntp: the plugin's three entry points, and nothing else.
  *

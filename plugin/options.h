@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * options: the plugin_opt_* lines of mosquitto.conf, parsed and checked.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rate_limit: a token bucket per client id, so one chatty or hostile LAN device cannot make
  * the broker answer more than its share of time requests.

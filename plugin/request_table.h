@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * request_table: the requests in flight, keyed by the deviceSendTime the platform echoes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * route: the platform's topic scheme, and who may publish what on the plugin's topics.
  *

@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
- * serve: the platform's side of the exchange, for the emulated platform.
+ * serve: the platform's side of the exchange, for the emulated platform and, on a gateway with
+ * serve_lan, for LAN devices that ask in the platform's protocol.
  *
  * A device's request is answered with the echoed deviceSendTime and the receive and send
  * times in ms (route.c knows the topics).

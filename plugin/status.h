@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * status: the retained JSON message that tells an operator how sync is going.
  *

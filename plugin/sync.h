@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sync: the sync role's schedule and bookkeeping, with no broker in sight.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Mosquitto loads plugins RTLD_GLOBAL: the plugin must export its three entry points and
 # nothing else, or its symbols could collide with another plugin's.
 #   plugin_exports_only_entry_points.sh PLUGIN_SO [NM]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Cross-building for another Debian architecture on a Debian machine, with Debian's own cross
 # toolchain (crossbuild-essential-ARCH) and its multiarch libraries (libcjson-dev:ARCH, ...):
 #

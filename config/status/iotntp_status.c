@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * iotntp-status: reads the iotntp plugin's retained status from the gateway's broker and prints
  * it as status_view lays it out, or as it is with --json.

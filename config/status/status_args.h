@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * status_args: iotntp-status's command line. The connection options are mosquitto_sub's, with
  * its names, so an operator who reads the status with mosquitto_sub can switch unchanged.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * status_view: the plugin's status message (see plugin/status.h) as an operator reads it, one
  * aligned "Name : value" line per fact, as chronyc tracking prints chronyd's state.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "bridge_id.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bridge_id: the client id of the gateway's bridge inside its own broker.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ca_file: the root CA the bridge verifies the platform against, checked before it goes into
  * mosquitto.conf, where a wrong path would only show as a bridge that never connects.

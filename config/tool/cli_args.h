@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_args: iotntp-config's command line, parsed and checked before anything is read or
  * written, so that bad input is refused whole with one message.

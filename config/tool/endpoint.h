@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * endpoint: where the bridge connects, a public instance's region or an instance's own host.
  */

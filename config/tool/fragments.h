@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fragments: the mosquitto.conf and chrony.conf fragments that connect a gateway to the
  * platform and feed its time to chronyd. Rendering only: the caller checked every value.

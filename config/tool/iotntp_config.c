@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * iotntp-config: writes the mosquitto.conf and chrony.conf fragments for a gateway.
  *

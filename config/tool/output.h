@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * output: a fragment written to its file whole or not at all, with the mode and group that
  * let the service read it and nobody else.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * secret: the DeviceSecret, read from a file or standard input and never from the command line,
  * where ps shows it to every user. Its text never appears in a message.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * signature: the MQTT password the IoT platform expects from a device.
  *

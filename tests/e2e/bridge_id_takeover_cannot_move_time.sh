@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Hostile: a LAN client connects to the gateway broker with the bridge's own client id. Mosquitto
 # hands it the id and closes the bridge's connection; the impostor (tests/tools/impostor)
 # subscribes to the gateway's request topic and to every device's, and answers each request at

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A broker whose plugin options are wrong must refuse to start, with one log line that names
 # the option and says what is wrong.
 #   broker_refuses_bad_option.sh REPO_ROOT PLUGIN_SO

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The boot sequence as shipped parses in a real chronyd: the gateway's chrony.conf (Debian's own,
 # when this machine has it, with its confdir pointed at iotntp.conf and iotntp-boot.conf) passes
 # chronyd -p; what chronyd ends up with is makestep 1 3 and one driftfile, the file Debian's

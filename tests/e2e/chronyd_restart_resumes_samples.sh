@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fault: chronyd restarts under a running gateway. While it is away the broker keeps serving its
 # clients; once it is back the plugin's writer finds the new socket by itself within a poll or
 # so, chronyd selects the IOT refclock again, and a LAN client gets the platform's time.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fault: the gateway broker starts before chronyd. The plugin syncs to the platform anyway, says
 # in its status and once in the broker log that chronyd's socket is missing, and feeds chronyd as
 # soon as it appears; a LAN client then gets the platform's time.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The Debian package: built by config/packaging/build-deb in a fresh build tree, installed with
 # dpkg on this machine, its iotntp-config runs, its plugin loads in a broker and its
 # iotntp-status reaches that broker; then it is purged again (dpkg -r alone would leave a

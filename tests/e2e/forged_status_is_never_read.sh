@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Hostile: local clients publish a forged status on the plugin's status topic (retained, at
 # QoS 0 and at QoS 1), a forged exchange on its exchange topic, and a forged status with the
 # bridge's client id. An operator or a tool that reads the status must only ever read the

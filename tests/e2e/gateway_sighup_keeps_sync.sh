@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fault: the gateway broker gets SIGHUP (as from logrotate or a config reload). Mosquitto reloads
 # its configuration but keeps its plugins as they are: the plugin must go on polling, stay synced
 # and keep feeding chronyd, and a LAN client must still get the platform's time.

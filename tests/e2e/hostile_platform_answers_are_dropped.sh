@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Hostile: malformed and impossible answers arrive through the bridge itself, as a broken or
 # compromised platform would send them. Each is dropped and counted by its reason; the bridge
 # stays up (the plugin keeps syncing over it), no sample chronyd gets is off the platform (a tap

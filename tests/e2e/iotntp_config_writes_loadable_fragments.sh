@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # iotntp-config's fragments, checked from the outside: the password equals an independent
 # HMAC computed by the openssl command line; the bridge's client id is random at each run and
 # the same in its two lines, or the operator's; bad input exits 2 and writes nothing; a failed

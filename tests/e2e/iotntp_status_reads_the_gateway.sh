@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # iotntp-status against real brokers on loopback:
 #   - the gateway, synced: exit 0, one line per fact, the platform's offset; --json prints the
 #     retained status as mosquitto_sub gets it;

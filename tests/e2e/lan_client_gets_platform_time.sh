@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # End to end on loopback, real processes only: an emulated platform whose clock is off by a
 # random offset, a gateway broker (as user mosquitto) whose bridge and plugin take the
 # platform's time, chronyd serving it, and a LAN NTP client that must see the platform's offset.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # End to end on loopback: a LAN device that speaks the platform's protocol asks the gateway's
 # broker for the time, as it would ask the platform. The device is tests/tools/sdk_ntp_client,
 # which asks as the platform's device SDK does and, like it, does not subscribe to its response

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Hostile: a local client floods the gateway with forged platform answers while the plugin is
 # synced. The answers are plausible (the platform's time 10 s off either way, whole ms, as
 # strings) and aim at requests still outstanding, guessing a deviceSendTime near the current

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fault: the platform goes away. The plugin's requests time out, its status turns unsynced after
 # max_failed_polls polls, and chronyd gets no sample after the first poll without an answer (no
 # stale time): both the plugin's own count and a tap on chronyd's socket say so. When the platform is back (same port,

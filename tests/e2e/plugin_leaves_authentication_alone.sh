@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Loading the plugin changes nobody's right to connect. Mosquitto 2.0 changes its own fallback
 # as soon as any plugin registers a MOSQ_EVT_BASIC_AUTH callback: when every callback defers, a
 # client that sent a username is refused, even with allow_anonymous true and no password_file.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # End to end on loopback: a device that asks for the time as the platform's own device SDK does
 # (tests/tools/sdk_ntp_client: the string request, no subscription to its response topic, the
 # SDK's strict reader and whole-millisecond arithmetic) gets its time from the gateway

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # TLS end to end. The emulated platform listens with a server certificate for 127.0.0.1 from a
 # CA this test makes with openssl; the gateway's bridge verifies it against a CA file, as
 # iotntp-config's fragment has it (bridge_cafile, bridge_insecure false, tlsv1.2).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_options: the plugin_opt_* lines of mosquitto.conf. The input is lines of
  * "key value" (the value is what follows the first space; a line without one has a NULL

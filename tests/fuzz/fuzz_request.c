@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_request: the serve role (the emulated platform). The input is a topic, a newline, and
  * a request payload: the topic goes through rte_response_topic, the payload through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_response: a response payload as it arrives from the bridge, through the codec and the
  * sync engine's whole validator path (request table, exchange arithmetic, burst selection).

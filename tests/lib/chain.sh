@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: Apache-2.0
 # chain.sh: starts and stops the whole iotntp chain on loopback, from the files in config/.
 #
 #   emulated platform   mosquitto + plugin (serve role), under faketime with a known offset

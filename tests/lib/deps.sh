@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: Apache-2.0
 # deps.sh: installs, from Debian 12's archive, whatever of the build and test dependencies
 # this machine lacks. Needs root when something is missing.
 

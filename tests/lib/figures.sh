@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: Apache-2.0
 # figures.sh: tests record what they counted (bad inputs tried, faults survived, ...) so the
 # test run can end with one summary line made from the tests' own counts.
 #

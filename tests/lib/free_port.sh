@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: Apache-2.0
 # free_port.sh: free loopback ports for the servers a test starts.
 #
 #   free_port PROTO [AVOID...]   prints a tcp or udp port nothing listens on, none of AVOID

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: Apache-2.0
 # wait_alive.sh: waits for a server a test started to get ready, or to die trying.
 #
 #   wait_alive PID SECONDS COMMAND...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * delay_proxy: a TCP (or, with --udp, UDP) relay on loopback that holds data back for a drawn
  * delay, to emulate WAN latency and jitter between the MQTT bridge and a broker, or between an

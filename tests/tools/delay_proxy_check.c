@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * delay_proxy_check: measures a delay_proxy from both ends, for delay_proxy_test.sh.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # delay_proxy keeps TCP byte order, applies the delays it is given, draws them again the same
 # from the same seed, and refuses what it must refuse; with --udp it relays each client's
 # datagrams through a session of its own, with the same delays.

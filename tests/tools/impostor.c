@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * impostor: a LAN client that connects to a broker with another client's id (the bridge's, in
  * tests/e2e/bridge_id_takeover_cannot_move_time.sh) and answers every time request it sees with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * loadgen: loads a broker with small QoS 0 messages as fast as it takes them, and counts what
  * comes back, for the overhead benchmark (tests/bench/overhead).

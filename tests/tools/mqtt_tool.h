@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mqtt_tool: what the MQTT test tools (impostor, loadgen, sdk_ntp_client) share: reading
  * numbers from their arguments strictly, the monotonic clock, and a libmosquitto client set up

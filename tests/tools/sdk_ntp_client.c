@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sdk_ntp_client: a device that asks for the time as the platform's own device SDK does (Link
  * SDK 4.x, components/ntp/aiot_ntp_api.c), to check that such a device gets its time from the

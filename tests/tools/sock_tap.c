@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sock_tap: sits between the plugin and chronyd's SOCK refclock and logs every sample.
  *

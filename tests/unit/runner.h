@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * runner: the one way every unit test binary runs its CUnit registry.
  */

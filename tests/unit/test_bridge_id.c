@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for bridge_id: the random client id of the gateway's bridge, and the ids an
  * operator may give instead.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for ca_file: the bridge's CA file must exist and hold a PEM certificate.
  */

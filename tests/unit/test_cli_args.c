@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for cli_args: iotntp-config's command line, its defaults and its refusals.
  */

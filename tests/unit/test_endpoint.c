@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for endpoint: region hosts, --host and --port checks, the port 1883 warning.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for estimator: seeded synthetic exchange streams with a known platform clock, for
  * each condition the estimator must hold up under, and the error against the truth.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for fragments: the mosquitto.conf and chrony.conf fragments iotntp-config writes,
  * line by line, and against the configuration shipped in config/.

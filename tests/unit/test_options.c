@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for options: the plugin_opt_* lines of mosquitto.conf.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for rate_limit: the token bucket per client id, on a synthetic ns clock.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for sock_sample and refclock_sock: the datagram chronyd's SOCK refclock reads, and
  * the writer that sends it. The writer is tested against real AF_UNIX datagram sockets in a

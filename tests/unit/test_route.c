@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for route: the topic scheme, and who may publish what, case by case.
  */

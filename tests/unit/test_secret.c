@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for secret: the DeviceSecret read from a file, one line, never shown in a message.
  */

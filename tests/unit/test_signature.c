@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for signature: the MQTT password the platform expects, checked against published
  * HMAC test vectors and a value computed with the openssl command line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for status_args: iotntp-status's command line, mosquitto_sub's option names, the
  * defaults for a local broker and the refusals.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for status_view: the plugin's status as an operator reads it, the facts that are
  * shown only when there is something to show, and text that is not a status.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for sync: the sync role's schedule and bookkeeping, on synthetic clocks.
  *

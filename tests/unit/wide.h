@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * wide: exact signed 128-bit integers for the tests' reference arithmetic, the same on every
  * architecture. Products of int64 values need 128 bits, and 32-bit ARM has no __int128.
