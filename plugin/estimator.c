@@ -335,7 +335,7 @@ static bool skew(const struct est_state *e, double *out);
  * so loose that new exchanges land past its edges by chance. */
 #define OLDER_MIN 32
 
-static void remember_skew(struct est_state *e);
+static void remember_skew(struct est_state *e, int64_t until_ns);
 static bool shorten_to_agree(struct est_state *e, const struct est_exchange *x, double guess);
 
 /* Restarts the window and the skew history from the last n exchanges of the window. */
@@ -343,9 +343,11 @@ static void restart_from_newest(struct est_state *e, unsigned n)
 {
 	struct est_exchange keep[NEWEST];
 
-	remember_skew(e);
 	for (unsigned i = 0; i < n; i++)
 		keep[i] = *win_at(e, e->win_n - n + i);
+	/* The new clock's exchanges are in the history already: the skew before the step comes
+	 * from the stretches before them. */
+	remember_skew(e, keep[0].send_raw_ns);
 	e->win_first = 0;
 	e->win_n = 0;
 	skew_clear(e);
@@ -496,7 +498,7 @@ enum est_outcome est_add(struct est_state *e, const struct est_exchange *x)
 	if (e->held_n < e->cfg.step_min)
 		return EST_HELD;
 
-	remember_skew(e);
+	remember_skew(e, INT64_MAX);
 	e->win_first = 0;
 	e->win_n = 0;
 	skew_clear(e);
@@ -616,11 +618,9 @@ static bool skew(const struct est_state *e, double *out)
 /* How many noise levels apart two reaches' estimates may lie and still agree. */
 #define REACH_GAMMA 2.0
 
-/* The skew over a reach, from its stretches' tightest bounds: the one that leaves the widest
- * corridor (the middle of those within the tolerance of it, when the tightest bounds all lie
- * close in time and leave the width flat). False if the bounds conflict beyond the tolerance:
- * no line keeps them (the skew is still given). */
-static bool reach_skew(const struct est_state *e, int64_t reach_ns, double *skew_out)
+/* The skew over a reach from its stretches that began before until_ns (see reach_skew). */
+static bool skew_until(const struct est_state *e, int64_t reach_ns, int64_t until_ns,
+                       double *skew_out)
 {
 	struct pts ps;
 	const double smax = e->cfg.max_skew, tol = (double)e->cfg.tolerance_ns;
@@ -630,13 +630,25 @@ static bool reach_skew(const struct est_state *e, int64_t reach_ns, double *skew
 	pts_start(&ps, win_at(e, e->win_n - 1));
 	for (unsigned i = first; i < e->skew_n; i++) {
 		const struct stretch *st = &e->skew[(e->skew_first + i) % EST_SKEW_CAPACITY];
-		pts_add_bounds(&ps, &st->up, &st->low);
+		if (st->up.raw_ns < until_ns && st->low.raw_ns < until_ns)
+			pts_add_bounds(&ps, &st->up, &st->low);
 	}
+	if (ps.n < 2)
+		return false;
 	double best = argmax(&ps, WIDTH, 0, -smax, smax), lo, hi;
 	double w = width(&ps, best);
 	skews_reaching(&ps, w - tol, best, smax, &lo, &hi);
 	*skew_out = (lo + hi) / 2;
 	return w >= -tol;
+}
+
+/* The skew over a reach, from its stretches' tightest bounds: the one that leaves the widest
+ * corridor (the middle of those within the tolerance of it, when the tightest bounds all lie
+ * close in time and leave the width flat). False if the bounds conflict beyond the tolerance:
+ * no line keeps them (the skew is still given). */
+static bool reach_skew(const struct est_state *e, int64_t reach_ns, double *skew_out)
+{
+	return skew_until(e, reach_ns, INT64_MAX, skew_out);
 }
 
 /* The corridor's middle at the newest exchange over a reach's exchanges, at skew s (kept among
@@ -736,16 +748,19 @@ static bool shorten_to_agree(struct est_state *e, const struct est_exchange *x, 
 	return false;
 }
 
-static void remember_skew(struct est_state *e)
+/* Keeps the skew of the history's stretches that began before until_ns, for the time after a
+ * step, while the new history is young. */
+static void remember_skew(struct est_state *e, int64_t until_ns)
 {
 	unsigned first;
-	if (history_ready(e)) {
+	double s;
+	if (history_ready(e) && skew_until(e, e->reach_ns, until_ns, &s)) {
 		stretches_in_reach(e, skew_span(e, e->reach_ns), &first);
 		/* A skew taken over from before an earlier step counts as long as it did. */
 		int64_t span = stretches_span(e, first);
 		e->prior_span_ns =
 		    e->have_prior && e->prior_span_ns > span ? e->prior_span_ns : span;
-		e->prior_skew = e->history_skew;
+		e->prior_skew = s;
 		e->have_prior = true;
 	}
 }

