@@ -60,6 +60,11 @@ static void publish_status(struct bsy_role *r)
 	    .error_ns = r->last_error_ns,
 	    .estimator = syn_estimator_counters(r->engine),
 	    .counters = syn_counters(r->engine),
+	    .have_schedule = true,
+	    .poll_s = (double)syn_poll_interval(r->engine) / XCH_NS_PER_S,
+	    .poll_adapts = r->cfg.poll_interval_s == 0,
+	    .requests_24h = syn_requests_last_day(r->engine, bck_raw_ns()),
+	    .max_requests_per_day = r->cfg.max_requests_per_day,
 	    .refclock_connected = rcs_connected(r->refclock),
 	    .samples_to_chrony = rcs_sent(r->refclock),
 	    .serve = r->serve_stats,
@@ -213,7 +218,8 @@ void bsy_count(struct bsy_role *r, enum syn_verdict v)
 static struct syn_config engine_config(const struct opt_config *cfg)
 {
 	struct syn_config sc = {
-	    .poll_ns = (int64_t)cfg->poll_interval_s * XCH_NS_PER_S,
+	    .max_per_day = cfg->max_requests_per_day,
+	    .steady_ns = (int64_t)cfg->poll_interval_s * XCH_NS_PER_S,
 	    .spacing_ns = (int64_t)cfg->burst_spacing_ms * XCH_NS_PER_MS,
 	    .timeout_ns = (int64_t)cfg->response_timeout_ms * XCH_NS_PER_MS,
 	    .max_rtt_ns = (int64_t)cfg->max_rtt_ms * XCH_NS_PER_MS,
@@ -243,9 +249,19 @@ struct bsy_role *bsy_start(mosquitto_plugin_id_t *id, const struct opt_config *c
 		goto noregister;
 	r->registered_tick = true;
 
-	mosquitto_log_printf(
-	    MOSQ_LOG_NOTICE, "iotntp: sync role: %s via bridge client '%s', poll %u s, burst %u",
-	    cfg->request_topic, cfg->bridge_client_id, cfg->poll_interval_s, cfg->burst);
+	if (cfg->poll_interval_s == 0)
+		mosquitto_log_printf(MOSQ_LOG_NOTICE,
+		                     "iotntp: sync role: %s via bridge client '%s', burst %u, poll "
+		                     "adapting within %u requests a day (steady every %.1f s)",
+		                     cfg->request_topic, cfg->bridge_client_id, cfg->burst,
+		                     cfg->max_requests_per_day,
+		                     (double)syn_poll_interval(r->engine) / XCH_NS_PER_S);
+	else
+		mosquitto_log_printf(MOSQ_LOG_NOTICE,
+		                     "iotntp: sync role: %s via bridge client '%s', poll %u s, "
+		                     "burst %u, at most %u requests a day",
+		                     cfg->request_topic, cfg->bridge_client_id,
+		                     cfg->poll_interval_s, cfg->burst, cfg->max_requests_per_day);
 	/* A missing chronyd is not fatal: it is logged now and retried at every poll. */
 	log_refclock(r, rcs_connect(r->refclock));
 	publish_status(r);

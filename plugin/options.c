@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "route.h"
+#include "schedule.h"
 
 enum opt_kind { OPT_TEXT, OPT_NAME, OPT_TOPIC, OPT_PATH, OPT_UINT, OPT_BOOL, OPT_ROLE };
 
@@ -45,6 +46,7 @@ static const struct opt_spec specs[] = {
     TEXT("response_topic", OPT_TOPIC, response_topic, 0),
     TEXT("status_topic", OPT_TOPIC, status_topic, 0),
     TEXT("exchange_topic", OPT_TOPIC, exchange_topic, 0),
+    UINT("max_requests_per_day", max_requests_per_day, 24, 691200),
     UINT("poll_interval", poll_interval_s, 2, 86400),
     UINT("burst", burst, 1, 16),
     UINT("burst_spacing_ms", burst_spacing_ms, 10, 10000),
@@ -186,6 +188,44 @@ static void set_defaults(struct opt_config *cfg)
 	cfg->serve_total_rate = OPT_DEFAULT_SERVE_TOTAL;
 }
 
+/*
+ * The budget and a fixed poll: a poll_interval given fixes the steady poll, and together with
+ * the budget it must not send more than the budget (burst requests every poll_interval s). A
+ * fixed poll without a budget sets the budget it needs, with room for the quick polls (as the
+ * adaptive poll leaves); the budget alone lets the poll adapt.
+ */
+static int check_schedule(struct opt_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->poll_interval_s == 0) {
+		if (cfg->max_requests_per_day == 0)
+			cfg->max_requests_per_day = OPT_DEFAULT_MAX_REQUESTS;
+		return 0;
+	}
+	/* A burst must be over well before the next poll starts. */
+	uint64_t burst_ms =
+	    (uint64_t)(cfg->burst - 1) * cfg->burst_spacing_ms + cfg->response_timeout_ms;
+	if (burst_ms >= (uint64_t)cfg->poll_interval_s * 1000)
+		return fail(err, errlen,
+		            "option poll_interval (%u s) must exceed the burst length (%llu ms: "
+		            "(burst-1) x burst_spacing_ms + response_timeout_ms)",
+		            cfg->poll_interval_s, (unsigned long long)burst_ms);
+	uint64_t per_day = (uint64_t)86400 * cfg->burst / cfg->poll_interval_s;
+	if (cfg->max_requests_per_day == 0) {
+		uint64_t need = (uint64_t)((double)per_day / SCH_STEADY_SHARE) + 1;
+		cfg->max_requests_per_day =
+		    need > OPT_DEFAULT_MAX_REQUESTS ? (unsigned)need : OPT_DEFAULT_MAX_REQUESTS;
+		return 0;
+	}
+	if (per_day > cfg->max_requests_per_day)
+		return fail(err, errlen,
+		            "options poll_interval (%u s) and burst (%u) send %llu requests a day, "
+		            "over max_requests_per_day (%u): raise max_requests_per_day, lengthen "
+		            "poll_interval, or leave poll_interval out to let the poll adapt",
+		            cfg->poll_interval_s, cfg->burst, (unsigned long long)per_day,
+		            cfg->max_requests_per_day);
+	return 0;
+}
+
 static int check_sync_role(struct opt_config *cfg, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < SPEC_COUNT; i++) {
@@ -208,15 +248,7 @@ static int check_sync_role(struct opt_config *cfg, char *err, size_t errlen)
 		return fail(err, errlen,
 		            "option max_rtt_ms (%u) must not exceed response_timeout_ms (%u)",
 		            cfg->max_rtt_ms, cfg->response_timeout_ms);
-	/* A burst must be over well before the next poll starts. */
-	uint64_t burst_ms =
-	    (uint64_t)(cfg->burst - 1) * cfg->burst_spacing_ms + cfg->response_timeout_ms;
-	if (burst_ms >= (uint64_t)cfg->poll_interval_s * 1000)
-		return fail(err, errlen,
-		            "option poll_interval (%u s) must exceed the burst length (%llu ms: "
-		            "(burst-1) x burst_spacing_ms + response_timeout_ms)",
-		            cfg->poll_interval_s, (unsigned long long)burst_ms);
-	return 0;
+	return check_schedule(cfg, err, errlen);
 }
 
 int opt_parse(struct opt_config *cfg, const struct opt_pair *pairs, int count, char *err,
@@ -235,6 +267,8 @@ int opt_parse(struct opt_config *cfg, const struct opt_pair *pairs, int count, c
 		}
 		if (set_one(cfg, s, value, err, errlen) != 0)
 			return -1;
+		if (s->offset == offsetof(struct opt_config, status_topic))
+			cfg->status_topic_given = true;
 	}
 	if (cfg->role == OPT_ROLE_SYNC)
 		return check_sync_role(cfg, err, errlen);

@@ -20,8 +20,11 @@
 
 #define OPT_DEFAULT_SOCKET       "/run/chrony.iotntp.sock"
 #define OPT_DEFAULT_STATUS_TOPIC "iotntp/status"
-#define OPT_DEFAULT_POLL_S       8
-#define OPT_DEFAULT_BURST        8
+/* 0: the poll adapts within the budget (schedule.h). */
+#define OPT_DEFAULT_POLL_S 0
+#define OPT_DEFAULT_BURST  4
+/* Requests a day: 4 every 64 s, or the window's 256 exchanges in about an hour. */
+#define OPT_DEFAULT_MAX_REQUESTS 5400
 #define OPT_DEFAULT_SPACING_MS   200
 #define OPT_DEFAULT_TIMEOUT_MS   3000
 #define OPT_DEFAULT_MAX_RTT_MS   1000
@@ -50,8 +53,10 @@ struct opt_config {
 	char request_topic[OPT_MAX_TOPIC + 1];
 	char response_topic[OPT_MAX_TOPIC + 1];
 	char status_topic[OPT_MAX_TOPIC + 1];
+	bool status_topic_given; /* not the default: the serve role publishes its own status */
 	char exchange_topic[OPT_MAX_TOPIC + 1]; /* empty: each exchange is not published */
-	unsigned poll_interval_s;
+	unsigned max_requests_per_day;          /* requests in any 24 hours at most */
+	unsigned poll_interval_s;               /* 0: adapts within the budget */
 	unsigned burst;
 	unsigned burst_spacing_ms;
 	unsigned response_timeout_ms;

@@ -63,6 +63,12 @@ int sts_format(char *buf, size_t size, const struct sts_view *v)
 	    ",\"sent\":%" PRIu64 ",\"answered\":%" PRIu64 ",\"timed_out\":%" PRIu64
 	    ",\"rejected\":%" PRIu64 ",\"polls\":%" PRIu64 ",\"samples\":%" PRIu64,
 	    c->sent, c->answered, c->timed_out, c->rejected, c->polls, c->samples);
+	if (v->have_schedule)
+		put(&o,
+		    ",\"poll_s\":%.1f,\"poll_adapts\":%s,\"requests_24h\":%llu,"
+		    "\"max_requests_per_day\":%u",
+		    v->poll_s, v->poll_adapts ? "true" : "false", v->requests_24h,
+		    v->max_requests_per_day);
 	put(&o, ",\"dropped_by\":{");
 	const char *sep = "";
 	for (int i = SYN_ACCEPTED + 1; i < SYN_VERDICT_COUNT; i++) {
@@ -73,8 +79,10 @@ int sts_format(char *buf, size_t size, const struct sts_view *v)
 	put(&o, "},\"refclock_connected\":%s,\"samples_to_chrony\":%llu",
 	    v->refclock_connected ? "true" : "false", v->samples_to_chrony);
 	if (v->estimator != NULL)
-		put(&o, ",\"estimator\":{\"outliers\":%" PRIu64 ",\"steps\":%" PRIu64 "}",
-		    v->estimator->outliers, v->estimator->steps);
+		put(&o,
+		    ",\"estimator\":{\"outliers\":%" PRIu64 ",\"steps\":%" PRIu64
+		    ",\"shortened\":%" PRIu64 "}",
+		    v->estimator->outliers, v->estimator->steps, v->estimator->shortened);
 	if (v->route != NULL)
 		put(&o, ",\"denied_own_topics\":%llu", v->route->own_topic);
 	if (v->serve != NULL)

@@ -4,7 +4,9 @@
  *
  *   {"synced":true,"offset_s":3.700012,"rtt_ms":0.41,"error_bound_ms":0.27,
  *    "last_sample_utc":"2026-11-24T21:00:00.123Z",
- *    "sent":12,"answered":12,"timed_out":0,"rejected":0,"dropped_by":{...},
+ *    "sent":12,"answered":12,"timed_out":0,"rejected":0,"polls":3,"samples":3,
+ *    "poll_s":71.1,"poll_adapts":true,"requests_24h":12,"max_requests_per_day":5400,
+ *    "dropped_by":{...},
  *    "refclock_connected":true,"samples_to_chrony":3,"denied_own_topics":0}
  */
 #ifndef IOTNTP_STATUS_H
@@ -28,6 +30,11 @@ struct sts_view {
 	int64_t error_ns;                     /* the last sample's error bound */
 	const struct est_counters *estimator; /* NULL: not shown */
 	const struct syn_counters *counters;
+	bool have_schedule;              /* the four below are shown */
+	double poll_s;                   /* the interval from the last poll to the next */
+	bool poll_adapts;                /* within the budget, or fixed by poll_interval */
+	unsigned long long requests_24h; /* requests sent in the last 24 hours */
+	unsigned max_requests_per_day;
 	bool refclock_connected;
 	unsigned long long samples_to_chrony;
 	const struct srv_stats *serve; /* NULL unless the gateway also serves the LAN */

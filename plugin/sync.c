@@ -5,6 +5,7 @@
 
 #include "codec.h"
 #include "request_table.h"
+#include "schedule.h"
 
 enum syn_phase { SYN_IDLE, SYN_SENDING, SYN_WAITING };
 
@@ -13,6 +14,7 @@ struct syn_engine {
 	struct syn_counters count;
 	struct rqt_table *requests;
 	struct est_state *estimator;
+	struct sch_state *schedule;
 	bool answered_in_poll;
 	int64_t slowest_in_poll; /* the longest round trip answered in this poll */
 	enum syn_phase phase;
@@ -22,7 +24,10 @@ struct syn_engine {
 	int64_t next_send_ns;
 	int64_t last_send_ns;
 	unsigned sent_in_burst;
-	unsigned fast_left;
+	unsigned burst_now;         /* requests this poll sends, as the schedule allows */
+	struct est_estimate before; /* the estimate as the poll started */
+	bool have_before;
+	struct est_counters est_before; /* what the estimator had done by then */
 	unsigned failed_streak;
 	struct syn_exchange last_exchange;
 	bool have_exchange;
@@ -48,18 +53,20 @@ struct syn_engine *syn_create(const struct syn_config *cfg)
 	    .step_min = SYN_STEP_MIN,
 	    .skew_group_ns = SYN_SKEW_GROUP_NS,
 	};
+	struct sch_config sc = {
+	    .max_per_day = cfg->max_per_day,
+	    .steady_ns = cfg->steady_ns,
+	    .burst = cfg->burst,
+	};
 	e->requests = rqt_create(cfg->timeout_ns);
 	e->estimator = est_create(&ec);
-	if (e->requests == NULL || e->estimator == NULL) {
-		rqt_destroy(e->requests);
-		est_destroy(e->estimator);
-		free(e);
+	e->schedule = sch_create(&sc, 0);
+	if (e->requests == NULL || e->estimator == NULL || e->schedule == NULL) {
+		syn_destroy(e);
 		return NULL;
 	}
 	e->cfg = *cfg;
 	e->phase = SYN_IDLE;
-	/* The first poll is fast by itself; this many more follow it quickly. */
-	e->fast_left = SYN_FAST_POLLS - 1;
 	return e;
 }
 
@@ -69,6 +76,7 @@ void syn_destroy(struct syn_engine *e)
 		return;
 	rqt_destroy(e->requests);
 	est_destroy(e->estimator);
+	sch_destroy(e->schedule);
 	free(e);
 }
 
@@ -86,23 +94,32 @@ bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms, int6
 		if (e->started && raw_ns < e->next_poll_ns)
 			return false;
 		e->started = true;
+		e->burst_now = sch_poll_start(e->schedule, raw_ns);
+		if (e->burst_now == 0) {
+			/* The last 24 hours hold the whole budget: ask again in a while. */
+			e->next_poll_ns = raw_ns + SYN_BUDGET_RETRY_NS;
+			return false;
+		}
 		e->phase = SYN_SENDING;
 		e->burst_start_ns = raw_ns;
 		e->next_send_ns = raw_ns;
 		e->sent_in_burst = 0;
 		e->answered_in_poll = false;
 		e->slowest_in_poll = 0;
+		e->have_before = syn_estimate(e, raw_ns, &e->before);
+		e->est_before = *est_counters(e->estimator);
 	}
 	if (e->phase != SYN_SENDING || raw_ns < e->next_send_ns)
 		return false;
 
 	*id = rqt_add(e->requests, real_ms, raw_ns);
+	sch_sent(e->schedule, raw_ns);
 	e->count.sent++;
 	e->last_send_ns = raw_ns;
 	/* Spacing counts from the schedule, not from a late tick, so a slow loop does not
 	 * stretch the burst. */
 	e->next_send_ns += spacing(e);
-	if (++e->sent_in_burst >= e->cfg.burst)
+	if (++e->sent_in_burst >= e->burst_now)
 		e->phase = SYN_WAITING;
 	return true;
 }
@@ -214,6 +231,26 @@ enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t 
 	return v;
 }
 
+/* Whether the poll's answers put the estimate in doubt, so that quick polls should settle it:
+ * the estimator stepped, holds exchanges aside or shortened its window (the rate bending or
+ * the floor moving), or the poll moved the estimate by more than SYN_MOVED_NS from where the
+ * line before it said the platform's time would be now (a floor that dropped on one side pinches
+ * the corridor by up to half the drop until the other side's least delayed exchange comes). */
+static bool estimate_in_doubt(const struct syn_engine *e, int64_t raw_ns)
+{
+	const struct est_counters *c = est_counters(e->estimator);
+	struct est_estimate now;
+
+	if (c->steps != e->est_before.steps || c->shortened != e->est_before.shortened ||
+	    est_unsettled(e->estimator))
+		return true;
+	if (!e->have_before || !est_now(e->estimator, raw_ns, &now))
+		return false;
+	double dt = (double)(raw_ns - e->before.raw_ns);
+	double moved = (double)(now.platform_ns - e->before.platform_ns) - dt - e->before.skew * dt;
+	return moved > SYN_MOVED_NS || moved < -SYN_MOVED_NS;
+}
+
 /* How long the requests still out may wait once the poll has an answer. */
 static int64_t late_after(const struct syn_engine *e)
 {
@@ -239,19 +276,18 @@ bool syn_poll_done(struct syn_engine *e, int64_t raw_ns, struct syn_poll_result 
 		e->ever_sampled = true;
 		if (!est_unsettled(e->estimator))
 			e->doubt = false;
-		if (!res->was_synced)
-			e->fast_left = SYN_FAST_POLLS - 1;
 	} else {
 		e->failed_streak++;
 	}
 	res->synced = syn_synced(e);
 
-	int64_t interval = e->cfg.poll_ns;
-	if (e->fast_left > 0) {
-		e->fast_left--;
-		interval = SYN_FAST_INTERVAL_NS;
-	}
-	e->next_poll_ns = e->burst_start_ns + interval;
+	struct sch_outcome o = {
+	    .answered = res->answered,
+	    .synced = res->synced,
+	    .was_synced = res->was_synced,
+	    .in_doubt = res->answered && estimate_in_doubt(e, raw_ns),
+	};
+	e->next_poll_ns = e->burst_start_ns + sch_poll_end(e->schedule, &o);
 	if (e->next_poll_ns < raw_ns)
 		e->next_poll_ns = raw_ns;
 	e->phase = SYN_IDLE;
@@ -311,6 +347,16 @@ const struct est_counters *syn_estimator_counters(const struct syn_engine *e)
 const struct syn_counters *syn_counters(const struct syn_engine *e)
 {
 	return &e->count;
+}
+
+int64_t syn_poll_interval(const struct syn_engine *e)
+{
+	return sch_interval(e->schedule);
+}
+
+uint64_t syn_requests_last_day(struct syn_engine *e, int64_t raw_ns)
+{
+	return sch_sent_last_day(e->schedule, raw_ns);
 }
 
 const char *syn_verdict_name(enum syn_verdict v)

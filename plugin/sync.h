@@ -4,10 +4,11 @@
  *
  * Every poll sends a burst of requests a little apart and waits for the answers or the timeout.
  * Every valid answer goes to the estimator (estimator.h), which gives the platform's time at any
- * moment from all exchanges of the last minutes. The first polls after start, and after sync is
- * regained, come quickly (like chrony's iburst) so LAN clients get time soon. The one clock is
- * CLOCK_MONOTONIC_RAW, which no slew or step of the system clock touches; the caller reads the
- * clocks and does the I/O.
+ * moment from the exchanges of up to the last hour. When polls come, and how many requests each
+ * sends within the budget of requests a day, is the schedule's business (schedule.h): quickly
+ * at the start, when sync is gained or lost and when the estimate is in doubt, steadily
+ * otherwise. The one clock is CLOCK_MONOTONIC_RAW, which no slew or step of the system clock
+ * touches; the caller reads the clocks and does the I/O.
  */
 #ifndef IOTNTP_SYNC_H
 #define IOTNTP_SYNC_H
@@ -20,9 +21,12 @@
 #include "estimator.h"
 #include "exchange.h"
 
-/* Quick polls after start and after sync is regained, and their interval. */
-#define SYN_FAST_POLLS       8
-#define SYN_FAST_INTERVAL_NS (2 * XCH_NS_PER_S)
+/* A poll's answers that move the estimate by more than this from where the line before them
+ * said the platform's time would be put it in doubt (see schedule.h). On a wan path a poll moves
+ * it by a few tenths of a ms; a floor that drops by 2 ms moves it by up to 1 ms. */
+#define SYN_MOVED_NS (1 * XCH_NS_PER_MS)
+/* When the last 24 hours hold the whole budget, a poll is tried again this much later. */
+#define SYN_BUDGET_RETRY_NS (10 * XCH_NS_PER_S)
 /* While unsynchronised a burst's requests go this close together, so the first poll is over
  * in a fraction of a second: 8 of them take 350 ms, well under the platform's 30 messages a
  * second per device. */
@@ -51,7 +55,8 @@
 #define SYN_SKEW_GROUP_NS    (8 * XCH_NS_PER_S)
 
 struct syn_config {
-	int64_t poll_ns;           /* steady poll interval */
+	uint32_t max_per_day;      /* requests in any 24 hours at most */
+	int64_t steady_ns;         /* a fixed steady poll interval; 0: from the budget */
 	int64_t spacing_ns;        /* between the requests of a burst */
 	int64_t timeout_ns;        /* a request unanswered this long has failed */
 	int64_t max_rtt_ns;        /* exchanges with a longer round trip are discarded */
@@ -165,6 +170,12 @@ const struct est_counters *syn_estimator_counters(const struct syn_engine *e);
 
 /* The counters so far. */
 const struct syn_counters *syn_counters(const struct syn_engine *e);
+
+/* The interval between the last poll and the next, as the schedule chose it. */
+int64_t syn_poll_interval(const struct syn_engine *e);
+
+/* Requests sent in the last 24 hours up to raw_ns. */
+uint64_t syn_requests_last_day(struct syn_engine *e, int64_t raw_ns);
 
 /* Short snake_case name of a verdict, as used in the status message. */
 const char *syn_verdict_name(enum syn_verdict v);

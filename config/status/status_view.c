@@ -342,12 +342,29 @@ static void exchange_lines(FILE *out, const cJSON *root)
 	struct value v = {.len = 0};
 	unsigned long long n;
 
+	unsigned long long budget;
+	double poll_s;
+	bool adapts;
+
 	counts(&v, root, poll_names, poll_labels, 2);
 	if (v.len > 0)
 		line(out, "Polls", &v);
 
+	if (get_number(root, "poll_s", &poll_s)) {
+		v.len = 0;
+		add(&v, "%.1f s", poll_s);
+		if (get_bool(root, "poll_adapts", &adapts))
+			add(&v, "%s", adapts ? ", adapting" : ", fixed by poll_interval");
+		line(out, "Poll interval", &v);
+	}
+
 	v.len = 0;
 	counts(&v, root, req_names, req_labels, 3);
+	if (get_count(root, "requests_24h", &n)) {
+		add(&v, "%s%llu in the last 24 h", v.len > 0 ? "; " : "", n);
+		if (get_count(root, "max_requests_per_day", &budget))
+			add(&v, " (at most %llu)", budget);
+	}
 	if (v.len > 0)
 		line(out, "Requests", &v);
 

@@ -54,7 +54,8 @@ static void check_config(const struct opt_config *c)
 	CHECK(terminated(c->response_topic, sizeof(c->response_topic)));
 	CHECK(terminated(c->status_topic, sizeof(c->status_topic)));
 	CHECK(c->refclock_socket[0] == '/');
-	CHECK(c->poll_interval_s >= 2 && c->poll_interval_s <= 86400);
+	/* 0: the poll adapts. */
+	CHECK(c->poll_interval_s == 0 || (c->poll_interval_s >= 2 && c->poll_interval_s <= 86400));
 	CHECK(c->burst >= 1 && c->burst <= 16);
 	CHECK(c->burst_spacing_ms >= 10 && c->burst_spacing_ms <= 10000);
 	CHECK(c->response_timeout_ms >= 100 && c->response_timeout_ms <= 60000);
@@ -68,8 +69,13 @@ static void check_config(const struct opt_config *c)
 	CHECK(strcmp(c->request_topic, c->response_topic) != 0);
 	CHECK(strpbrk(c->request_topic, "+#") == NULL && strpbrk(c->response_topic, "+#") == NULL);
 	CHECK(c->max_rtt_ms <= c->response_timeout_ms);
+	/* The sync role always has a budget, and a fixed poll keeps within it. */
+	CHECK(c->max_requests_per_day >= 24 && c->max_requests_per_day <= 691200 * 2);
+	if (c->poll_interval_s == 0)
+		return;
 	CHECK((uint64_t)(c->burst - 1) * c->burst_spacing_ms + c->response_timeout_ms <
 	      (uint64_t)c->poll_interval_s * 1000);
+	CHECK((uint64_t)86400 * c->burst / c->poll_interval_s <= c->max_requests_per_day);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -35,7 +35,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct syn_config config = {
-    .poll_ns = 16 * XCH_NS_PER_S,
+    .max_per_day = 86400,
+    .steady_ns = 16 * XCH_NS_PER_S,
     .spacing_ns = 200 * MS,
     .timeout_ns = 3000 * MS,
     .max_rtt_ns = 1000 * MS,

@@ -44,9 +44,12 @@ chain_test_args() {
 	. "$CHAIN_ROOT/tests/lib/figures.sh"
 }
 
-# The gateway polls every N s instead of the shipped 8: statuses and samples come sooner.
+# The gateway polls every N s, 8 requests at a time, instead of adapting within the shipped
+# budget: statuses, samples and the faults' effects come within seconds.
 chain_poll_every() {
-	CHAIN_GATEWAY_EDITS+=("plugin_opt_poll_interval 8" "plugin_opt_poll_interval $1")
+	CHAIN_GATEWAY_EDITS+=("plugin_opt_max_requests_per_day 5400"
+		"plugin_opt_poll_interval $1
+plugin_opt_burst 8")
 }
 
 # Puts sock_tap (see chain_start_tap) between the gateway and chronyd.

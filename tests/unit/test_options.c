@@ -185,9 +185,9 @@ static void option_given_twice_is_rejected(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "product_key"));
 }
 
-static const char *const numeric_options[] = {"poll_interval",    "burst",
-                                              "burst_spacing_ms", "response_timeout_ms",
-                                              "max_rtt_ms",       "max_failed_polls"};
+static const char *const numeric_options[] = {
+    "max_requests_per_day", "poll_interval", "burst",           "burst_spacing_ms",
+    "response_timeout_ms",  "max_rtt_ms",    "max_failed_polls"};
 
 static void malformed_numbers_are_rejected_naming_the_option(void)
 {
@@ -442,10 +442,10 @@ static void max_rtt_over_the_response_timeout_is_rejected(void)
 
 static void poll_interval_shorter_than_the_burst_is_rejected(void)
 {
-	/* Defaults: 7 x 200 ms + 3000 ms = 4.4 s of burst. */
+	/* Defaults: 3 x 200 ms + 3000 ms = 3.6 s of burst. */
 	expect_error("poll_interval", "2", "poll_interval");
-	expect_error("poll_interval", "4", "poll_interval");
-	expect_ok("poll_interval", "5");
+	expect_error("poll_interval", "3", "poll_interval");
+	expect_ok("poll_interval", "4");
 
 	/* One request and a 2000 ms timeout fill a 2 s poll exactly: still too long. */
 	struct pairs ps = sync_minimum();
@@ -467,6 +467,55 @@ static void poll_interval_shorter_than_the_burst_is_rejected(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "poll_interval"));
 	ps.p[ps.n - 1].value = "211";
 	CU_ASSERT_EQUAL(parse(&ps), 0);
+}
+
+static void poll_adapts_within_the_default_budget(void)
+{
+	struct pairs ps = sync_minimum();
+
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_EQUAL(cfg.max_requests_per_day, 5400);
+	CU_ASSERT_EQUAL(cfg.poll_interval_s, 0);
+	CU_ASSERT_EQUAL(cfg.burst, 4);
+	add(&ps, "max_requests_per_day", "1350");
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_EQUAL(cfg.max_requests_per_day, 1350);
+	CU_ASSERT_EQUAL(cfg.poll_interval_s, 0);
+	expect_error("max_requests_per_day", "23", "max_requests_per_day");
+	expect_error("max_requests_per_day", "691201", "max_requests_per_day");
+	expect_ok("max_requests_per_day", "691200");
+}
+
+static void fixed_poll_over_the_budget_is_refused_with_it(void)
+{
+	/* 8 requests every 8 s: 86,400 a day, over a budget of 5,400 given with them. */
+	struct pairs ps = sync_minimum();
+	add(&ps, "poll_interval", "8");
+	add(&ps, "burst", "8");
+	add(&ps, "max_requests_per_day", "5400");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "max_requests_per_day"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "86400"));
+	ps.p[ps.n - 1].value = "86400";
+	CU_ASSERT_EQUAL(parse(&ps), 0);
+	CU_ASSERT_EQUAL(cfg.max_requests_per_day, 86400);
+}
+
+static void fixed_poll_without_a_budget_sets_the_one_it_needs(void)
+{
+	struct pairs ps = sync_minimum();
+	add(&ps, "poll_interval", "8");
+	add(&ps, "burst", "8");
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	/* Room for the quick polls on top of the 86,400 steady ones. */
+	CU_ASSERT(cfg.max_requests_per_day > 86400);
+	CU_ASSERT(cfg.max_requests_per_day <= 96001);
+
+	/* A fixed poll well under the default leaves the default. */
+	ps = sync_minimum();
+	add(&ps, "poll_interval", "600");
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_EQUAL(cfg.max_requests_per_day, 5400);
 }
 
 static void same_request_and_response_topic_is_rejected(void)
@@ -526,6 +575,9 @@ static int init_options_tests(void)
 	    RUNNER_TEST(relative_socket_path_is_rejected),
 	    RUNNER_TEST(max_rtt_over_the_response_timeout_is_rejected),
 	    RUNNER_TEST(poll_interval_shorter_than_the_burst_is_rejected),
+	    RUNNER_TEST(poll_adapts_within_the_default_budget),
+	    RUNNER_TEST(fixed_poll_over_the_budget_is_refused_with_it),
+	    RUNNER_TEST(fixed_poll_without_a_budget_sets_the_one_it_needs),
 	    RUNNER_TEST(same_request_and_response_topic_is_rejected),
 	    RUNNER_TEST(null_key_or_value_does_not_crash),
 	    RUNNER_TEST(error_fits_a_small_buffer),

@@ -286,6 +286,30 @@ static void status_counts_what_the_estimator_set_aside(void)
 	CU_ASSERT_TRUE_FATAL(cJSON_IsObject(o));
 	CU_ASSERT_EQUAL(number(o, "outliers"), 4);
 	CU_ASSERT_EQUAL(number(o, "steps"), 1);
+	CU_ASSERT_EQUAL(number(o, "shortened"), 0);
+	cJSON_Delete(root);
+}
+
+static void status_shows_the_poll_and_the_requests_of_the_last_day(void)
+{
+	char buf[STS_BUF_SIZE];
+	struct sts_view v = view_with_sample();
+
+	fill_counters();
+	CU_ASSERT_FATAL(sts_format(buf, sizeof(buf), &v) > 0);
+	CU_ASSERT_PTR_NULL(strstr(buf, "poll_s"));
+	v.have_schedule = true;
+	v.poll_s = 71.11;
+	v.poll_adapts = true;
+	v.requests_24h = 5123;
+	v.max_requests_per_day = 5400;
+	CU_ASSERT_FATAL(sts_format(buf, sizeof(buf), &v) > 0);
+	cJSON *root = parse(buf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+	CU_ASSERT_DOUBLE_EQUAL(number(root, "poll_s"), 71.1, 1e-9);
+	CU_ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "poll_adapts")));
+	CU_ASSERT_EQUAL(number(root, "requests_24h"), 5123);
+	CU_ASSERT_EQUAL(number(root, "max_requests_per_day"), 5400);
 	cJSON_Delete(root);
 }
 
@@ -309,6 +333,10 @@ static void largest_values_with_lan_counters_still_fit_and_parse(void)
 	v.route = &route;
 	v.estimator = &est;
 	v.error_ns = INT64_MAX;
+	v.have_schedule = true;
+	v.poll_s = 86400;
+	v.requests_24h = ULLONG_MAX;
+	v.max_requests_per_day = UINT_MAX;
 	int n = sts_format(buf, sizeof(buf), &v);
 	CU_ASSERT_FATAL(n > 0 && n < STS_BUF_SIZE);
 	cJSON *root = parse(buf);
@@ -375,6 +403,7 @@ static int init_status_tests(void)
 	    RUNNER_TEST(status_without_lan_service_has_no_lan_member),
 	    RUNNER_TEST(status_counts_publishes_denied_on_the_plugins_own_topics),
 	    RUNNER_TEST(status_counts_what_the_estimator_set_aside),
+	    RUNNER_TEST(status_shows_the_poll_and_the_requests_of_the_last_day),
 	    RUNNER_TEST(largest_values_with_lan_counters_still_fit_and_parse),
 	    RUNNER_TEST(exchange_message_carries_the_four_timestamps),
 	    RUNNER_TEST(too_small_a_buffer_gives_minus_one),

@@ -19,7 +19,9 @@
 static const char synced_status[] =
     "{\"synced\":true,\"offset_s\":4.669085273,\"rtt_ms\":0.113,"
     "\"last_sample_utc\":\"2026-12-01T22:46:23.825Z\",\"sent\":32,\"answered\":28,"
-    "\"timed_out\":4,\"rejected\":0,\"polls\":4,\"samples\":4,\"dropped_by\":{\"too_large\":0,"
+    "\"timed_out\":4,\"rejected\":0,\"polls\":4,\"samples\":4,\"poll_s\":71.1,"
+    "\"poll_adapts\":true,\"requests_24h\":32,\"max_requests_per_day\":5400,"
+    "\"dropped_by\":{\"too_large\":0,"
     "\"not_json\":0,\"missing_field\":0,\"bad_value\":0,\"bad_time\":0,\"unknown_request\":0,"
     "\"duplicate\":0,\"expired\":0,\"server_order\":0,\"negative_rtt\":0,\"out_of_range\":0,"
     "\"slow_server\":0,\"local_client\":0,\"impostor\":0,\"other_device\":0,"
@@ -35,7 +37,9 @@ static const char synced_view[] =
     "Samples to chrony : 4\n"
     "Refclock          : connected\n"
     "Polls             : 4, 4 with a sample\n"
-    "Requests          : 32 sent, 28 answered, 4 timed out\n"
+    "Poll interval     : 71.1 s, adapting\n"
+    "Requests          : 32 sent, 28 answered, 4 timed out; 32 in the last 24 h (at most "
+    "5400)\n"
     "LAN answers       : 0\n"
     "Denied publishes  : 0 on the plugin's own topics\n";
 

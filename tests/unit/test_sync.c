@@ -15,6 +15,7 @@
 
 #include "codec.h"
 #include "runner.h"
+#include "schedule.h"
 #include "sync.h"
 
 #define MS        INT64_C(1000000)
@@ -27,7 +28,8 @@
 #define NO_ANSWER (-1)
 
 static const struct syn_config base_cfg = {
-    .poll_ns = 16 * S,
+    .max_per_day = 86400,
+    .steady_ns = 16 * S,
     .spacing_ns = 200 * MS,
     .timeout_ns = 1000 * MS,
     .max_rtt_ns = 500 * MS,
@@ -49,6 +51,8 @@ struct sim {
 	int64_t now_ns;
 	int64_t step_ms;      /* CLOCK_REALTIME minus REAL0 + CLOCK_MONOTONIC */
 	int (*rtt_ms)(int n); /* round trip of the n-th request, or NO_ANSWER */
+	int64_t jump_at_ns;   /* the platform's clock steps by jump_ms here (0: never) */
+	int64_t jump_ms;
 	int requests;
 	int64_t ids[MAX_REQ];
 	int64_t sent_ns[MAX_REQ];
@@ -139,6 +143,8 @@ static void sim_tick(void)
 		int rtt = sim.rtt_ms(n);
 		if (rtt != NO_ANSWER) {
 			int64_t t2 = real_ms(t + rtt / 2 * MS) + AHEAD_MS;
+			if (sim.jump_at_ns != 0 && t >= sim.jump_at_ns)
+				t2 += sim.jump_ms;
 			response_text(sim.answers[n].text, sizeof(sim.answers[n].text), id, t2,
 			              t2 + PROC_MS);
 			sim.answers[n].at_ns = t + (rtt + PROC_MS) * MS;
@@ -411,13 +417,15 @@ static void first_fast_polls_come_fast_interval_apart_then_poll_interval(void)
 {
 	/* The fast polls, then two steady ones, and a little before the third. */
 	sim_start(rtt_20, &base_cfg);
-	sim_run_until((SYN_FAST_POLLS - 1) * SYN_FAST_INTERVAL_NS + 2 * base_cfg.poll_ns + 8 * S);
-	CU_ASSERT_EQUAL_FATAL(sim.polls, SYN_FAST_POLLS + 2);
-	for (int p = 1; p < SYN_FAST_POLLS; p++)
+	sim_run_until((SCH_QUICK_POLLS - 1) * SCH_QUICK_INTERVAL_NS + 2 * base_cfg.steady_ns +
+	              8 * S);
+	CU_ASSERT_EQUAL_FATAL(sim.polls, SCH_QUICK_POLLS + 2);
+	for (int p = 1; p < SCH_QUICK_POLLS; p++)
 		CU_ASSERT_EQUAL(sim.poll_start_ns[p] - sim.poll_start_ns[p - 1],
-		                SYN_FAST_INTERVAL_NS);
-	for (int p = SYN_FAST_POLLS; p < sim.polls; p++)
-		CU_ASSERT_EQUAL(sim.poll_start_ns[p] - sim.poll_start_ns[p - 1], base_cfg.poll_ns);
+		                SCH_QUICK_INTERVAL_NS);
+	for (int p = SCH_QUICK_POLLS; p < sim.polls; p++)
+		CU_ASSERT_EQUAL(sim.poll_start_ns[p] - sim.poll_start_ns[p - 1],
+		                base_cfg.steady_ns);
 	sim_stop();
 }
 
@@ -425,19 +433,20 @@ static void fast_polls_number_the_same_when_the_platform_is_silent(void)
 {
 	/* The same schedule as above, without a single answer. */
 	sim_start(rtt_none, &base_cfg);
-	sim_run_until((SYN_FAST_POLLS - 1) * SYN_FAST_INTERVAL_NS + 2 * base_cfg.poll_ns + 8 * S);
-	CU_ASSERT_FATAL(sim.polls >= SYN_FAST_POLLS + 1);
-	for (int p = 1; p < SYN_FAST_POLLS; p++)
+	sim_run_until((SCH_QUICK_POLLS - 1) * SCH_QUICK_INTERVAL_NS + 2 * base_cfg.steady_ns +
+	              8 * S);
+	CU_ASSERT_FATAL(sim.polls >= SCH_QUICK_POLLS + 1);
+	for (int p = 1; p < SCH_QUICK_POLLS; p++)
 		CU_ASSERT_EQUAL(sim.poll_start_ns[p] - sim.poll_start_ns[p - 1],
-		                SYN_FAST_INTERVAL_NS);
-	CU_ASSERT_EQUAL(sim.poll_start_ns[SYN_FAST_POLLS] - sim.poll_start_ns[SYN_FAST_POLLS - 1],
-	                base_cfg.poll_ns);
+		                SCH_QUICK_INTERVAL_NS);
+	CU_ASSERT_EQUAL(sim.poll_start_ns[SCH_QUICK_POLLS] - sim.poll_start_ns[SCH_QUICK_POLLS - 1],
+	                base_cfg.steady_ns);
 	sim_stop();
 }
 
 /* The fast polls and one steady poll answered, the next three not (sync lost at the third),
  * answered again from then on. */
-#define LOSE_FIRST (SYN_FAST_POLLS + 1)
+#define LOSE_FIRST (SCH_QUICK_POLLS + 1)
 #define REGAIN     (LOSE_FIRST + 3)
 static int rtt_lose_and_regain(int n)
 {
@@ -448,25 +457,56 @@ static int rtt_lose_and_regain(int n)
 static void regaining_sync_brings_fast_polls_back(void)
 {
 	sim_start(rtt_lose_and_regain, &base_cfg);
-	sim_run_until((SYN_FAST_POLLS - 1) * SYN_FAST_INTERVAL_NS +
-	              (REGAIN - SYN_FAST_POLLS + 2) * base_cfg.poll_ns +
-	              (SYN_FAST_POLLS + 1) * SYN_FAST_INTERVAL_NS);
-	CU_ASSERT_FATAL(sim.polls >= REGAIN + SYN_FAST_POLLS + 1);
+	sim_run_until((SCH_QUICK_POLLS - 1) * SCH_QUICK_INTERVAL_NS +
+	              (REGAIN - SCH_QUICK_POLLS + 2) * base_cfg.steady_ns +
+	              (SCH_QUICK_POLLS + 1) * SCH_QUICK_INTERVAL_NS);
+	CU_ASSERT_FATAL(sim.polls >= REGAIN + SCH_QUICK_POLLS + 1);
 	CU_ASSERT_FALSE(sim.result[REGAIN - 1].synced);
 	CU_ASSERT_TRUE(sim.result[REGAIN].synced);
 	CU_ASSERT_FALSE(sim.result[REGAIN].was_synced);
 	/* The polls after regaining come quickly, as at start, then the steady interval resumes. */
-	for (int p = REGAIN + 1; p < REGAIN + SYN_FAST_POLLS; p++)
+	for (int p = REGAIN + 1; p < REGAIN + SCH_QUICK_POLLS; p++)
 		CU_ASSERT_EQUAL(sim.poll_start_ns[p] - sim.poll_start_ns[p - 1],
-		                SYN_FAST_INTERVAL_NS);
-	CU_ASSERT_EQUAL(sim.poll_start_ns[REGAIN + SYN_FAST_POLLS] -
-	                    sim.poll_start_ns[REGAIN + SYN_FAST_POLLS - 1],
-	                base_cfg.poll_ns);
+		                SCH_QUICK_INTERVAL_NS);
+	CU_ASSERT_EQUAL(sim.poll_start_ns[REGAIN + SCH_QUICK_POLLS] -
+	                    sim.poll_start_ns[REGAIN + SCH_QUICK_POLLS - 1],
+	                base_cfg.steady_ns);
 	/* While sync was merely being lost, polls stayed at the steady interval. */
 	CU_ASSERT_EQUAL(sim.poll_start_ns[REGAIN - 1] - sim.poll_start_ns[REGAIN - 2],
-	                base_cfg.poll_ns);
+	                base_cfg.steady_ns);
 	CU_ASSERT_EQUAL(sim.poll_start_ns[REGAIN] - sim.poll_start_ns[REGAIN - 1],
-	                base_cfg.poll_ns);
+	                base_cfg.steady_ns);
+	sim_stop();
+}
+
+static void step_of_the_platform_brings_quick_polls_within_the_budget(void)
+{
+	/* The default budget: 4 requests every 71 s once the start's quick polls are over. */
+	struct syn_config cfg = base_cfg;
+	cfg.max_per_day = 5400;
+	cfg.steady_ns = 0;
+	sim_start(rtt_20, &cfg);
+	sim.jump_at_ns = 600 * S;
+	sim.jump_ms = 50;
+	sim_run_until(sim.jump_at_ns);
+	int before = sim.polls;
+	CU_ASSERT_EQUAL(syn_poll_interval(sim.e), 4 * SCH_DAY_NS / (int64_t)(0.9 * 5400));
+	/* Polls start on the simulation's 1 ms ticks. */
+	int64_t apart = sim.poll_start_ns[before - 1] - sim.poll_start_ns[before - 2];
+	CU_ASSERT(apart >= syn_poll_interval(sim.e) && apart <= syn_poll_interval(sim.e) + MS);
+	sim_run_until(sim.jump_at_ns + 120 * S);
+	/* The first poll after the step sees it; the next 7 come quickly, and settle it. */
+	CU_ASSERT_EQUAL(syn_estimator_counters(sim.e)->steps, 1);
+	CU_ASSERT_FATAL(sim.polls >= before + SCH_QUICK_POLLS);
+	for (int p = before + 1; p < before + SCH_QUICK_POLLS; p++)
+		CU_ASSERT_EQUAL(sim.poll_start_ns[p] - sim.poll_start_ns[p - 1],
+		                SCH_QUICK_INTERVAL_NS);
+	struct est_estimate est;
+	CU_ASSERT_TRUE_FATAL(syn_estimate(sim.e, sim.now_ns, &est));
+	int64_t err = est.platform_ns - ((REAL0_MS + AHEAD_MS + 50) * MS + sim.now_ns);
+	CU_ASSERT((err < 0 ? -err : err) <= est.error_ns);
+	CU_ASSERT(syn_requests_last_day(sim.e, sim.now_ns) == syn_counters(sim.e)->sent);
+	CU_ASSERT(syn_counters(sim.e)->sent <= 5400);
 	sim_stop();
 }
 
@@ -837,6 +877,7 @@ static int init_sync_tests(void)
 	    RUNNER_TEST(first_fast_polls_come_fast_interval_apart_then_poll_interval),
 	    RUNNER_TEST(fast_polls_number_the_same_when_the_platform_is_silent),
 	    RUNNER_TEST(regaining_sync_brings_fast_polls_back),
+	    RUNNER_TEST(step_of_the_platform_brings_quick_polls_within_the_budget),
 	    RUNNER_TEST(over_max_rtt_is_discarded_not_rejected),
 	    RUNNER_TEST(answers_over_max_rtt_never_reach_the_estimate),
 	    RUNNER_TEST(bad_and_unwanted_responses_are_counted_by_verdict),
