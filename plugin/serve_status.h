@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * serve_status: the retained JSON message in which the serve role, when it runs alone (the
  * platform emulator), says what it did with the requests that reached it:

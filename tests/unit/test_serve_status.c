@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Unit tests for serve_status: the serve role's own status, as the platform emulator publishes it.
  */
