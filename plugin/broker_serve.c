@@ -3,6 +3,7 @@
 
 #include <mosquitto.h>
 #include <mosquitto_broker.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,8 +12,10 @@
 #include "exchange.h"
 #include "rate_limit.h"
 #include "route.h"
+#include "serve_status.h"
 
 struct bsv_role {
+	mosquitto_plugin_id_t *id;
 	const struct bsy_role *sync;
 	bool authoritative;
 	struct rtl_limiter *per_client;
@@ -20,6 +23,12 @@ struct bsv_role {
 	struct srv_stats stats;
 	bool answering; /* for logging changes only */
 	bool started;   /* for the closing log line */
+	/* The role's own status, published when it serves alone and was given a topic. */
+	char status_topic[OPT_MAX_TOPIC + 1]; /* empty: none */
+	char status[SST_BUF_SIZE];            /* the last one published */
+	int status_len;
+	int64_t next_status_ns; /* CLOCK_MONOTONIC_RAW; at most one status a second */
+	bool registered_tick;
 };
 
 /* The time to answer with, at CLOCK_MONOTONIC_RAW raw; false while the gateway does not know
@@ -54,6 +63,7 @@ bool bsv_answer(struct bsv_role *r, const struct mosquitto_evt_message *m)
 	enum cdc_status why;
 	const char *requester = mosquitto_client_id(m->client);
 
+	r->stats.received++;
 	/* Without an id the answer would go to every subscriber. Mosquitto gives every client
 	 * one (it makes one up for a client that sends none), so this never happens. */
 	if (requester == NULL || !rte_response_topic(m->topic, topic, sizeof(topic)))
@@ -101,11 +111,43 @@ void bsv_count_forged(struct bsv_role *r)
 	r->stats.forged_answer++;
 }
 
-struct bsv_role *bsv_start(const struct opt_config *cfg, const struct bsy_role *sync)
+/* Publishes the role's status if it changed since the last one: a retained message, so that a
+ * subscriber gets the counts as soon as it subscribes. */
+static void publish_status(struct bsv_role *r)
+{
+	char buf[SST_BUF_SIZE];
+
+	int n = sst_format(buf, sizeof(buf), &r->stats);
+	if (n <= 0 || (n == r->status_len && memcmp(buf, r->status, (size_t)n) == 0))
+		return;
+	if (mosquitto_broker_publish_copy(NULL, r->status_topic, n, buf, 0, true, NULL) !=
+	    MOSQ_ERR_SUCCESS)
+		return;
+	memcpy(r->status, buf, (size_t)n);
+	r->status_len = n;
+}
+
+static int on_tick(int event, void *event_data, void *userdata)
+{
+	struct bsv_role *r = userdata;
+
+	(void)event;
+	(void)event_data;
+	int64_t raw = bck_raw_ns();
+	if (raw >= r->next_status_ns) {
+		r->next_status_ns = raw + XCH_NS_PER_S;
+		publish_status(r);
+	}
+	return MOSQ_ERR_SUCCESS;
+}
+
+struct bsv_role *bsv_start(mosquitto_plugin_id_t *id, const struct opt_config *cfg,
+                           const struct bsy_role *sync, bool publish_status_too)
 {
 	struct bsv_role *r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		goto nomem;
+	r->id = id;
 	r->sync = sync;
 	r->authoritative = cfg->authoritative;
 	r->answering = true;
@@ -113,12 +155,28 @@ struct bsv_role *bsv_start(const struct opt_config *cfg, const struct bsy_role *
 	r->total = rtl_create(cfg->serve_total_rate, cfg->serve_total_rate, 1);
 	if (r->per_client == NULL || r->total == NULL)
 		goto nomem;
+	if (publish_status_too) {
+		snprintf(r->status_topic, sizeof(r->status_topic), "%s", cfg->status_topic);
+		if (mosquitto_callback_register(id, MOSQ_EVT_TICK, on_tick, NULL, r) !=
+		    MOSQ_ERR_SUCCESS) {
+			mosquitto_log_printf(MOSQ_LOG_ERR,
+			                     "iotntp: cannot register the broker callbacks");
+			bsv_stop(r);
+			return NULL;
+		}
+		r->registered_tick = true;
+		publish_status(r);
+	}
 	mosquitto_log_printf(MOSQ_LOG_NOTICE,
 	                     "iotntp: serve role: answering %s %s, %u/s per client",
 	                     RTE_DEVICE_REQUESTS,
 	                     cfg->authoritative ? "from this clock (authoritative)"
 	                                        : "while the gateway knows the time",
 	                     cfg->serve_rate);
+	if (publish_status_too)
+		mosquitto_log_printf(MOSQ_LOG_NOTICE,
+		                     "iotntp: serve role: its status on %s, at most once a second",
+		                     r->status_topic);
 	r->started = true;
 	return r;
 
@@ -140,11 +198,13 @@ void bsv_stop(struct bsv_role *r)
 	if (r->started) {
 		mosquitto_log_printf(
 		    MOSQ_LOG_NOTICE,
-		    "iotntp: serve role stopped: %llu answered, %llu rate-limited, "
-		    "%llu unanswered while unsynchronised, %llu bad",
-		    r->stats.answered, r->stats.rate_limited, r->stats.unsynced,
+		    "iotntp: serve role stopped: %llu requests received, %llu answered, "
+		    "%llu rate-limited, %llu unanswered while unsynchronised, %llu bad",
+		    r->stats.received, r->stats.answered, r->stats.rate_limited, r->stats.unsynced,
 		    r->stats.bad_request);
 	}
+	if (r->registered_tick)
+		mosquitto_callback_unregister(r->id, MOSQ_EVT_TICK, on_tick, NULL);
 	rtl_destroy(r->per_client);
 	rtl_destroy(r->total);
 	free(r);

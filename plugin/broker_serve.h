@@ -18,9 +18,11 @@
 
 struct bsv_role;
 
-/* Starts the role; sync is the gateway's sync role, or NULL when serving alone. Returns NULL
- * (after logging why) on failure. */
-struct bsv_role *bsv_start(const struct opt_config *cfg, const struct bsy_role *sync);
+/* Starts the role; sync is the gateway's sync role, or NULL when serving alone. With
+ * publish_status_too it also publishes its own status (serve_status.h) on cfg's status topic.
+ * Returns NULL (after logging why) on failure. */
+struct bsv_role *bsv_start(mosquitto_plugin_id_t *id, const struct opt_config *cfg,
+                           const struct bsy_role *sync, bool publish_status_too);
 
 /* Answers a device's request (handed over by broker_route.c); false if it was not answered:
  * the gateway does not know the time, the client is over its rate, or the request is bad. */

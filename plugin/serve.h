@@ -38,8 +38,10 @@ struct srv_clock {
 bool srv_time_now(const struct srv_clock *c, const struct timespec *system_now, int64_t raw_now_ns,
                   int64_t *out_ns);
 
-/* What the serve role did with requests; published in the gateway's status. */
+/* What the serve role did with requests; published in the gateway's status (and, serving
+ * alone, in its own: serve_status.h). */
 struct srv_stats {
+	unsigned long long received; /* request messages on a request topic, answered or not */
 	unsigned long long answered;
 	unsigned long long bad_request;   /* payload not a valid request */
 	unsigned long long rate_limited;  /* over the client's or the total rate */

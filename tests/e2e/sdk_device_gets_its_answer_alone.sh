@@ -11,6 +11,7 @@
 #       (its whole-ms truncations alone cost up to 2 ms), widened by half of any round trip
 #       beyond 1 ms: a device that reads its clock late, as on a loaded machine, can be off by
 #       half the delay, whatever the answer.
+# The emulated platform's own status counts the requests it received and answered.
 # Through the bridge the gateway keeps its own sync against a platform that delivers answers
 # to the requester alone.
 #   sdk_device_gets_its_answer_alone.sh REPO_ROOT PLUGIN_SO
@@ -106,6 +107,18 @@ STRAYS=0
 check_target gateway "$CHAIN_GATEWAY_PORT"
 check_target platform "$CHAIN_PLATFORM_PORT"
 figures_add forged_reads "$STRAYS"
+# The emulator's own status (plugin_opt_status_topic) counts the devices' requests with the
+# gateway's; it follows within a second.
+platform_status() {
+	mosquitto_sub -h 127.0.0.1 -p "$CHAIN_PLATFORM_PORT" -t iotntp/platform-status -C 1 -W 2 2>/dev/null
+}
+platform_counted() {
+	local st
+	st=$(platform_status)
+	[ -n "$st" ] && [ "$(chain_field "$st" requests_received)" -ge $((2 * REQUESTS)) ] &&
+		[ "$(chain_field "$st" answered)" -ge $((2 * REQUESTS)) ]
+}
+chain_wait 10 platform_counted || chain_die "the platform's status does not count the devices' requests: $(platform_status)"
 # The gateway's own sync goes on through the bridge, against a platform that answers the
 # requester alone.
 samples_before=$(chain_field "$(chain_status)" samples)
