@@ -10,7 +10,6 @@
 #include <mosquitto_broker.h>
 #include <mosquitto_plugin.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "broker_route.h"
 #include "broker_serve.h"
@@ -33,17 +32,6 @@ IOTNTP_EXPORT int mosquitto_plugin_version(int supported_version_count,
 			return 5;
 	}
 	return -1;
-}
-
-/* Whether mosquitto.conf gives the option KEY: the serve role alone publishes a status only
- * when it is given a topic for it, where the sync role always has one (iotntp/status). */
-static bool option_given(const struct opt_pair *pairs, int count, const char *key)
-{
-	for (int i = 0; i < count; i++) {
-		if (pairs[i].key != NULL && strcmp(pairs[i].key, key) == 0)
-			return true;
-	}
-	return false;
 }
 
 IOTNTP_EXPORT int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata,
@@ -76,8 +64,7 @@ IOTNTP_EXPORT int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void 
 	}
 	if (cfg.role == OPT_ROLE_SERVE || cfg.serve_lan) {
 		p->serve = bsv_start(identifier, &cfg, p->sync,
-		                     cfg.role == OPT_ROLE_SERVE &&
-		                         option_given(pairs, option_count, "status_topic"));
+		                     cfg.role == OPT_ROLE_SERVE && cfg.status_topic_given);
 		if (p->serve == NULL)
 			goto out;
 	}
