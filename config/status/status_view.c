@@ -354,7 +354,9 @@ static void exchange_lines(FILE *out, const cJSON *root)
 		v.len = 0;
 		add(&v, "%.1f s", poll_s);
 		if (get_bool(root, "poll_adapts", &adapts))
-			add(&v, "%s", adapts ? ", adapting" : ", fixed by poll_interval");
+			add(&v, "%s",
+			    adapts ? ", adapting within the budget"
+			           : ", steady ones fixed by poll_interval");
 		line(out, "Poll interval", &v);
 	}
 

@@ -76,8 +76,9 @@ expect_out '^Round trip        : [0-9]+\.[0-9]{3} ms$'
 expect_out '^Last sample       : [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]{12} UTC \([0-9]+ s ago\)$'
 expect_out '^Samples to chrony : [1-9][0-9]*$'
 expect_out '^Refclock          : connected$'
-expect_out '^Requests          : [1-9][0-9]* sent, [1-9][0-9]* answered, [0-9]+ timed out$'
+expect_out '^Requests          : ([1-9][0-9]*) sent, [1-9][0-9]* answered, [0-9]+ timed out; \1 in the last 24 h \(at most [1-9][0-9]*\)$'
 expect_out '^Polls             : [1-9][0-9]*, [1-9][0-9]* with a sample$'
+expect_out '^Poll interval     : [0-9]+\.[0-9] s, steady ones fixed by poll_interval$'
 expect_out '^LAN answers       : [0-9]+'
 expect_out "^Denied publishes  : 0 on the plugin's own topics$"
 if grep -q '"error_bound_ms":[0-9]' <<<"$(chain_status)"; then

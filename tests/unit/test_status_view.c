@@ -37,7 +37,7 @@ static const char synced_view[] =
     "Samples to chrony : 4\n"
     "Refclock          : connected\n"
     "Polls             : 4, 4 with a sample\n"
-    "Poll interval     : 71.1 s, adapting\n"
+    "Poll interval     : 71.1 s, adapting within the budget\n"
     "Requests          : 32 sent, 28 answered, 4 timed out; 32 in the last 24 h (at most "
     "5400)\n"
     "LAN answers       : 0\n"
