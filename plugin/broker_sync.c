@@ -15,6 +15,8 @@
  * the latest; config/chrony/iotntp.conf), whatever the poll: the estimate holds between
  * answers. Two samples a poll leave none empty however the two timers drift. */
 #define FEED_INTERVAL_NS (XCH_NS_PER_S / 2)
+/* How often a debug line gives the broker's tick rate, which the schedule depends on. */
+#define TICK_LOG_INTERVAL_NS (10 * XCH_NS_PER_S)
 
 struct bsy_role {
 	mosquitto_plugin_id_t *id;
@@ -27,6 +29,8 @@ struct bsy_role {
 	bool have_sample;
 	struct est_estimate line; /* the estimate last fed, for answering LAN devices between */
 	int64_t next_feed_ns;     /* CLOCK_MONOTONIC_RAW of chrony's next sample */
+	unsigned ticks;           /* ticks since ticks_since_ns, for the debug line */
+	int64_t ticks_since_ns;
 	bool bound_logged;
 	struct timespec since; /* when synced last changed, or the start */
 	const struct srv_stats *serve_stats;
@@ -158,6 +162,19 @@ static void poll_finished(struct bsy_role *r, const struct syn_poll_result *res,
 	publish_status(r);
 }
 
+/* With log_type debug, how many ticks the broker gave in each stretch of about 10 s
+ * (tests/broker21/run reads it). */
+static void count_tick(struct bsy_role *r, int64_t raw)
+{
+	r->ticks++;
+	if (raw - r->ticks_since_ns < TICK_LOG_INTERVAL_NS)
+		return;
+	mosquitto_log_printf(MOSQ_LOG_DEBUG, "iotntp: %u ticks in %.3f s", r->ticks,
+	                     (double)(raw - r->ticks_since_ns) / 1e9);
+	r->ticks = 0;
+	r->ticks_since_ns = raw;
+}
+
 static int on_tick(int event, void *event_data, void *userdata)
 {
 	struct bsy_role *r = userdata;
@@ -191,6 +208,7 @@ static int on_tick(int event, void *event_data, void *userdata)
 		poll_finished(r, &res, raw);
 	else if (raw >= r->next_feed_ns)
 		feed_chrony(r, raw);
+	count_tick(r, raw);
 	return MOSQ_ERR_SUCCESS;
 }
 
@@ -232,6 +250,7 @@ struct bsy_role *bsy_start(mosquitto_plugin_id_t *id, const struct opt_config *c
 	r->id = id;
 	r->cfg = *cfg;
 	r->since = bck_real();
+	r->ticks_since_ns = bck_raw_ns();
 	struct syn_config sc = engine_config(cfg);
 	r->engine = syn_create(&sc);
 	r->refclock = rcs_create(cfg->refclock_socket);
