@@ -3,6 +3,7 @@
 
 #include <mosquitto.h>
 #include <mosquitto_broker.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,33 @@
  * the latest; config/chrony/iotntp.conf), whatever the poll: the estimate holds between
  * answers. Two samples a poll leave none empty however the two timers drift. */
 #define FEED_INTERVAL_NS (XCH_NS_PER_S / 2)
+/* How often a debug line gives the broker's tick rate, which the schedule depends on. */
+#define TICK_LOG_INTERVAL_NS (10 * XCH_NS_PER_S)
+/* The longest the plugin lets the broker go without a tick: an answer can end a poll before
+ * the time asked for, and its result then waits for the next tick to reach chrony. */
+#define TICK_MAX_NS (100 * XCH_NS_PER_MS)
+
+/*
+ * Mosquitto 2.1 calls a tick callback again only once the time it set in next_s and next_ms
+ * has passed, and wakes its loop for it (src/plugin_tick.c of 2.1.2). Without websockets its
+ * loop sleeps until its next event (db.next_event_ms in src/loop.c and mux_epoll.c: seconds
+ * when idle); with websockets 100 ms at most. 2.0 ticks on every pass of its loop, which
+ * sleeps 100 ms at most (src/mux_epoll.c of 2.0.11), and never reads the field
+ * (plugin__handle_tick in its src/plugin.c). 2.0's include/mosquitto_broker.h names it
+ * next_ns; 2.1's include/mosquitto/broker.h renamed it next_ms and kept the layout, so the
+ * plugin, built against 2.0's header, writes ms into next_ns. 2.1.2 arms the wake only in
+ * the pass that runs the callback: a pass that comes earlier (for any message) forgets it,
+ * and the tick then waits for a later pass. This is 2.1's layout.
+ */
+struct bsy_evt_tick_v21 {
+	void *future;
+	long now_ns;
+	long next_ms;
+};
+_Static_assert(offsetof(struct mosquitto_evt_tick, next_ns) ==
+                       offsetof(struct bsy_evt_tick_v21, next_ms) &&
+                   sizeof(((struct mosquitto_evt_tick *)NULL)->next_ns) == sizeof(long),
+               "next_ns must lie where Mosquitto 2.1 reads next_ms");
 
 struct bsy_role {
 	mosquitto_plugin_id_t *id;
@@ -28,6 +56,8 @@ struct bsy_role {
 	bool have_sample;
 	struct est_estimate line; /* the estimate last fed, for answering LAN devices between */
 	int64_t next_feed_ns;     /* CLOCK_MONOTONIC_RAW of chrony's next sample */
+	unsigned ticks;           /* ticks since ticks_since_ns, for the debug line */
+	int64_t ticks_since_ns;
 	bool bound_logged;
 	struct timespec since; /* when synced last changed, or the start */
 	const struct srv_stats *serve_stats;
@@ -164,6 +194,35 @@ static void poll_finished(struct bsy_role *r, const struct syn_poll_result *res,
 	publish_status(r);
 }
 
+/* With log_type debug, how many ticks the broker gave in each stretch of about 10 s
+ * (tests/broker21/run reads it). */
+static void count_tick(struct bsy_role *r, int64_t raw)
+{
+	r->ticks++;
+	if (raw - r->ticks_since_ns < TICK_LOG_INTERVAL_NS)
+		return;
+	mosquitto_log_printf(MOSQ_LOG_DEBUG, "iotntp: %u ticks in %.3f s", r->ticks,
+	                     (double)(raw - r->ticks_since_ns) / 1e9);
+	r->ticks = 0;
+	r->ticks_since_ns = raw;
+}
+
+/* Asks for the next tick when the engine or chrony's feed next has something to do, within
+ * TICK_MAX_NS and 1 ms at least (0 would ask for none). */
+static void ask_next_tick(const struct bsy_role *r, struct mosquitto_evt_tick *ed)
+{
+	int64_t raw = bck_raw_ns();
+	int64_t due = syn_next_due_ns(r->engine, raw);
+	if (r->next_feed_ns < due)
+		due = r->next_feed_ns;
+	int64_t wait = due - raw;
+	if (wait > TICK_MAX_NS)
+		wait = TICK_MAX_NS;
+	/* Rounded up: 2.1 ticks only once the time asked for is past. */
+	long ms = wait > 0 ? (long)((wait + XCH_NS_PER_MS - 1) / XCH_NS_PER_MS) : 1;
+	ed->next_ns = ms; /* 2.1's next_ms */
+}
+
 static int on_tick(int event, void *event_data, void *userdata)
 {
 	struct bsy_role *r = userdata;
@@ -172,7 +231,6 @@ static int on_tick(int event, void *event_data, void *userdata)
 	int64_t id;
 
 	(void)event;
-	(void)event_data;
 	struct timespec real = bck_real();
 	int64_t raw = bck_raw_ns();
 	/*
@@ -197,6 +255,8 @@ static int on_tick(int event, void *event_data, void *userdata)
 		poll_finished(r, &res, raw);
 	else if (raw >= r->next_feed_ns)
 		feed_chrony(r, raw);
+	count_tick(r, raw);
+	ask_next_tick(r, event_data);
 	return MOSQ_ERR_SUCCESS;
 }
 
@@ -239,6 +299,7 @@ struct bsy_role *bsy_start(mosquitto_plugin_id_t *id, const struct opt_config *c
 	r->id = id;
 	r->cfg = *cfg;
 	r->since = bck_real();
+	r->ticks_since_ns = bck_raw_ns();
 	struct syn_config sc = engine_config(cfg);
 	r->engine = syn_create(&sc);
 	r->refclock = rcs_create(cfg->refclock_socket);

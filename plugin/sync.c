@@ -294,6 +294,21 @@ bool syn_poll_done(struct syn_engine *e, int64_t raw_ns, struct syn_poll_result 
 	return true;
 }
 
+int64_t syn_next_due_ns(const struct syn_engine *e, int64_t raw_ns)
+{
+	if (e->phase == SYN_IDLE)
+		return e->started ? e->next_poll_ns : raw_ns;
+	if (e->phase == SYN_SENDING)
+		return e->next_send_ns;
+	if (rqt_outstanding(e->requests) == 0)
+		return raw_ns;
+	/* The first instant syn_poll_done's waits are over: they end strictly after. */
+	int64_t wait = e->cfg.timeout_ns;
+	if (e->answered_in_poll && late_after(e) < wait)
+		wait = late_after(e);
+	return e->last_send_ns + wait + 1;
+}
+
 bool syn_last_exchange(const struct syn_engine *e, struct syn_exchange *out)
 {
 	if (e->have_exchange)

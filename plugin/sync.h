@@ -141,6 +141,10 @@ bool syn_last_exchange(const struct syn_engine *e, struct syn_exchange *out);
 /* Whether the current poll ended by raw_ns; if so fills res. Returns true once per poll. */
 bool syn_poll_done(struct syn_engine *e, int64_t raw_ns, struct syn_poll_result *res);
 
+/* The raw time at which syn_request_due or syn_poll_done next has something to do, raw_ns if
+ * that is now; an answer taken in the meantime can bring a poll's end earlier. */
+int64_t syn_next_due_ns(const struct syn_engine *e, int64_t raw_ns);
+
 /* Whether an answered poll came within the last max_failed_polls polls. */
 bool syn_synced(const struct syn_engine *e);
 

@@ -37,7 +37,9 @@ OWN_REQUEST=/ext/ntp/$CHAIN_PK/$CHAIN_DN/request
 OWN_RESPONSE=/ext/ntp/$CHAIN_PK/$CHAIN_DN/response
 LAN_REQUEST=/ext/ntp/lanpk/landev/request
 LAN_RESPONSE=/ext/ntp/lanpk/landev/response
+# How the broker logs a client taking over the bridge's id: Mosquitto 2.0, then 2.1.
 TAKEOVER_LINE="Client $BRIDGE_ID already connected, closing old connection."
+TAKEOVER_LINE_21="Client $BRIDGE_ID [ADDRESS] disconnected: session taken over."
 
 # The checks after the attack all run (chain_fail_later), so a failing run shows everything the
 # attack achieved; the test fails at the end if any did.
@@ -97,7 +99,9 @@ impostor_before=$(chain_field "$status" impostor || true)
 impostor_before=${impostor_before:-0}
 
 takeovers() {
-	grep -cF "$TAKEOVER_LINE" "$CHAIN_DIR/gateway.log" || true
+	awk -v a="$TAKEOVER_LINE" -v b="Client $BRIDGE_ID [" -v c="] disconnected: session taken over." '
+		index($0, a) || (index($0, b) && substr($0, length($0) - length(c) + 1) == c) { n++ }
+		END { printf "%d", n }' "$CHAIN_DIR/gateway.log"
 }
 
 # A field of an impostor's summary line, or of its line for one response topic.
@@ -152,7 +156,7 @@ for qos in 0 1; do
 		chain_die "the impostor did not connect: $(cat "$CHAIN_DIR/$name.log")"
 	cat "$CHAIN_DIR/$name.log" >&2
 	[ "$(takeovers)" -gt "$before" ] ||
-		chain_die "the QoS $qos impostor did not take the bridge's id over: no '$TAKEOVER_LINE' in the gateway's log"
+		chain_die "the QoS $qos impostor did not take the bridge's id over: neither '$TAKEOVER_LINE' nor '$TAKEOVER_LINE_21' in the gateway's log"
 	requests=$(impostor_field "$name" requests)
 	answers=$(impostor_field "$name" answers)
 	own=$(impostor_topic_field "$name" "$OWN_RESPONSE" answers)

@@ -360,6 +360,69 @@ static void lost_request_ends_the_poll_early(void)
 	sim_stop();
 }
 
+/* When the next answer arrives, or INT64_MAX if none is on its way. */
+static int64_t sim_next_answer_ns(void)
+{
+	int64_t next = INT64_MAX;
+
+	for (int n = 0; n < sim.requests; n++)
+		if (sim.answers[n].due && sim.answers[n].at_ns < next)
+			next = sim.answers[n].at_ns;
+	return next;
+}
+
+/* Runs until end_ns as a broker that ticks only when asked (Mosquitto 2.1): a tick when
+ * syn_next_due_ns says, 1 ms later at least, and when an answer comes in (the broker's loop
+ * wakes for the message). Returns the number of ticks. */
+static int sim_run_on_request_until(int64_t end_ns)
+{
+	int ticks = 0;
+
+	while (sim.now_ns <= end_ns) {
+		sim_tick();
+		ticks++;
+		int64_t next = syn_next_due_ns(sim.e, sim.now_ns);
+		if (next < sim.now_ns + MS)
+			next = sim.now_ns + MS;
+		if (sim_next_answer_ns() < next)
+			next = sim_next_answer_ns();
+		sim.now_ns = next;
+	}
+	return ticks;
+}
+
+static void ticks_only_when_due_keep_the_schedule(void)
+{
+	static int64_t sent_ns[MAX_REQ], poll_end_ns[MAX_POLL];
+	const int64_t end_ns = 60 * S;
+
+	/* Every ms, as a reference: fast polls, then the 16 s interval; in each poll the first
+	 * request is lost and the last answer is slow, so polls end by the late rule. */
+	sim_start(rtt_first_lost_last_slow, &base_cfg);
+	sim_run_until(end_ns);
+	int requests = sim.requests, polls = sim.polls;
+	memcpy(sent_ns, sim.sent_ns, sizeof(sent_ns));
+	memcpy(poll_end_ns, sim.poll_end_ns, sizeof(poll_end_ns));
+	sim_stop();
+	CU_ASSERT_FATAL(polls >= 10);
+
+	/* Ticking only when due, the requests leave at the same instants and each poll ends
+	 * within the ms the reference saw it end (which ticked on whole ms only). */
+	sim_start(rtt_first_lost_last_slow, &base_cfg);
+	int ticks = sim_run_on_request_until(end_ns);
+	CU_ASSERT_EQUAL_FATAL(sim.requests, requests);
+	CU_ASSERT_EQUAL_FATAL(sim.polls, polls);
+	for (int n = 0; n < requests; n++)
+		CU_ASSERT_EQUAL(sim.sent_ns[n], sent_ns[n]);
+	for (int n = 0; n < polls; n++) {
+		CU_ASSERT(sim.poll_end_ns[n] <= poll_end_ns[n]);
+		CU_ASSERT(sim.poll_end_ns[n] > poll_end_ns[n] - MS);
+	}
+	/* A tick per request, per answer and per poll's end, and a few for the timeouts. */
+	CU_ASSERT(ticks <= 3 * requests + polls);
+	sim_stop();
+}
+
 static void late_answer_after_an_early_end_still_reaches_the_estimator(void)
 {
 	/* The poll ends at 251 ms (the 100 ms minimum after the last request, answers taking
@@ -872,6 +935,7 @@ static int init_sync_tests(void)
 	    RUNNER_TEST(poll_done_reports_each_poll_once),
 	    RUNNER_TEST(unanswered_poll_ends_after_the_timeout_without_a_sample),
 	    RUNNER_TEST(lost_request_ends_the_poll_early),
+	    RUNNER_TEST(ticks_only_when_due_keep_the_schedule),
 	    RUNNER_TEST(late_answer_after_an_early_end_still_reaches_the_estimator),
 	    RUNNER_TEST(sync_is_lost_after_max_failed_polls_and_regained_by_a_good_one),
 	    RUNNER_TEST(first_fast_polls_come_fast_interval_apart_then_poll_interval),
