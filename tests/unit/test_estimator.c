@@ -463,6 +463,14 @@ static void constant_rate_at_a_budget_uses_an_hour_of_exchanges(void)
 	sc = at_budget("budget5400-lan", LAN, RATE_5400);
 	r = budget_run(&sc, 0.15);
 	CU_ASSERT_EQUAL(r.count.steps, 0);
+
+	sc = at_budget("budget1350-lan", LAN, RATE_1350);
+	r = budget_run(&sc, 0.15);
+	CU_ASSERT_EQUAL(r.count.steps, 0);
+
+	sc = at_budget("budget5400-jittery", JITTERY, RATE_5400);
+	r = budget_run(&sc, 0.8);
+	CU_ASSERT_EQUAL(r.count.steps, 0);
 }
 
 static void rate_200_ppm_off_at_a_budget_is_followed(void)
