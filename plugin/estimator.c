@@ -43,6 +43,7 @@ struct est_state {
 	unsigned held_n;
 	int64_t reach_ns;    /* how far back a straight line holds, judged as each stretch closes */
 	double history_skew; /* the skew over that reach, from its stretches */
+	double noise;        /* how far chance alone moves the estimate over it, ns */
 	double prior_skew;   /* the skew before the last step, while the history fills again */
 	int64_t prior_span_ns; /* how long a history that skew came from */
 	bool have_prior;
@@ -352,6 +353,7 @@ static void restart_from_newest(struct est_state *e, unsigned n)
 	e->win_n = 0;
 	skew_clear(e);
 	e->reach_ns = e->cfg.window_ns;
+	e->noise = 0;
 	for (unsigned i = 0; i < n; i++) {
 		win_push(e, &keep[i]);
 		skew_note(e, &keep[i]);
@@ -503,6 +505,7 @@ enum est_outcome est_add(struct est_state *e, const struct est_exchange *x)
 	e->win_n = 0;
 	skew_clear(e);
 	e->reach_ns = e->cfg.window_ns;
+	e->noise = 0;
 	for (unsigned i = 0; i < e->held_n; i++) {
 		win_push(e, &e->held[i]);
 		skew_note(e, &e->held[i]);
@@ -690,11 +693,13 @@ static void reach_update(struct est_state *e)
 			break;
 		reach[levels++] = r;
 	}
+	double y;
 	if (levels == 0) {
 		/* Too few exchanges to tell a bend: all of them, and the skew they give. */
 		if (e->skew_n >= 2)
 			reach_skew(e, e->cfg.window_ns, &e->history_skew);
 		e->reach_ns = e->cfg.window_ns;
+		reach_middle(e, e->reach_ns, e->history_skew, &y, &e->noise);
 		return;
 	}
 	/* The reaches whose bounds a line keeps, from the shortest on; the estimates are compared
@@ -706,7 +711,7 @@ static void reach_update(struct est_state *e)
 	int chosen = (int)levels - 1;
 	const double tol = (double)e->cfg.tolerance_ns;
 	if (holds) {
-		double lo = -INFINITY, hi = INFINITY, y, sigma;
+		double lo = -INFINITY, hi = INFINITY, sigma;
 		for (int k = (int)levels - 1; k >= held; k--) {
 			reach_middle(e, reach[k], skews[held], &y, &sigma);
 			/* Within the tolerance two estimates always agree, as two bounds do. */
@@ -726,6 +731,7 @@ static void reach_update(struct est_state *e)
 		e->count.shortened++;
 	e->reach_ns = r;
 	e->history_skew = skews[chosen];
+	reach_middle(e, r, e->history_skew, &y, &e->noise);
 }
 
 /* A new exchange that conflicts with the window but agrees with a shorter reach of it that
@@ -843,6 +849,7 @@ bool est_now(const struct est_state *e, int64_t raw_ns, struct est_estimate *out
 	    .exchanges = e->win_n - start,
 	    .min_rtt_ns = min_rtt,
 	    .reach_ns = e->reach_ns,
+	    .noise_ns = (int64_t)ceil(e->noise),
 	};
 	return true;
 }
@@ -856,6 +863,7 @@ void est_clear(struct est_state *e)
 {
 	skew_clear(e);
 	e->reach_ns = e->cfg.window_ns;
+	e->noise = 0;
 	e->win_first = 0;
 	e->win_n = 0;
 	e->held_n = 0;

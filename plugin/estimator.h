@@ -85,6 +85,8 @@ struct est_estimate {
 	unsigned exchanges;  /* in the window */
 	int64_t min_rtt_ns;  /* the window's smallest round trip, stamps' quantum included */
 	int64_t reach_ns;    /* how far back the window reaches now */
+	int64_t noise_ns;    /* how far chance alone moves the estimate (one standard deviation,
+	                      * from how far the exchanges lie from the corridor's edges) */
 };
 
 struct est_counters {

@@ -233,9 +233,11 @@ enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t 
 
 /* Whether the poll's answers put the estimate in doubt, so that quick polls should settle it:
  * the estimator stepped, holds exchanges aside or shortened its window (the rate bending or
- * the floor moving), or the poll moved the estimate by more than SYN_MOVED_NS from where the
- * line before it said the platform's time would be now (a floor that dropped on one side pinches
- * the corridor by up to half the drop until the other side's least delayed exchange comes). */
+ * the floor moving), or the poll moved the estimate from where the line before it said the
+ * platform's time would be now by more than SYN_MOVED_NOISES times the estimate's noise, and
+ * SYN_MOVED_NS at least (a floor that dropped on one side pinches the corridor by up to half the
+ * drop until the other side's least delayed exchange comes; while the window is young, its
+ * estimate moves by that much at every poll, and its noise says so). */
 static bool estimate_in_doubt(const struct syn_engine *e, int64_t raw_ns)
 {
 	const struct est_counters *c = est_counters(e->estimator);
@@ -248,7 +250,10 @@ static bool estimate_in_doubt(const struct syn_engine *e, int64_t raw_ns)
 		return false;
 	double dt = (double)(raw_ns - e->before.raw_ns);
 	double moved = (double)(now.platform_ns - e->before.platform_ns) - dt - e->before.skew * dt;
-	return moved > SYN_MOVED_NS || moved < -SYN_MOVED_NS;
+	double limit = SYN_MOVED_NOISES * (double)e->before.noise_ns;
+	if (limit < SYN_MOVED_NS)
+		limit = SYN_MOVED_NS;
+	return moved > limit || moved < -limit;
 }
 
 /* How long the requests still out may wait once the poll has an answer. */

@@ -21,10 +21,12 @@
 #include "estimator.h"
 #include "exchange.h"
 
-/* A poll's answers that move the estimate by more than this from where the line before them
- * said the platform's time would be put it in doubt (see schedule.h). On a wan path a poll moves
- * it by a few tenths of a ms; a floor that drops by 2 ms moves it by up to 1 ms. */
-#define SYN_MOVED_NS (1 * XCH_NS_PER_MS)
+/* A poll's answers that move the estimate from where the line before them said the platform's
+ * time would be by more than SYN_MOVED_NOISES times its noise, and SYN_MOVED_NS at least, put it
+ * in doubt (see schedule.h). On a wan path a poll moves a settled estimate by a few tenths of a
+ * ms; a floor that drops by 2 ms moves it by up to 1 ms. */
+#define SYN_MOVED_NS     (1 * XCH_NS_PER_MS)
+#define SYN_MOVED_NOISES 4
 /* When the last 24 hours hold the whole budget, a poll is tried again this much later. */
 #define SYN_BUDGET_RETRY_NS (10 * XCH_NS_PER_S)
 /* While unsynchronised a burst's requests go this close together, so the first poll is over
