@@ -45,7 +45,6 @@ struct sch_config {
 
 /* What happened in a poll, as the schedule needs to know it. */
 struct sch_outcome {
-	bool answered;   /* a valid answer came */
 	bool synced;     /* sync is held after it */
 	bool was_synced; /* and was before it */
 	bool in_doubt;   /* the estimator stepped, held exchanges aside, shortened its window, or

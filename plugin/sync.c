@@ -287,7 +287,6 @@ bool syn_poll_done(struct syn_engine *e, int64_t raw_ns, struct syn_poll_result 
 	res->synced = syn_synced(e);
 
 	struct sch_outcome o = {
-	    .answered = res->answered,
 	    .synced = res->synced,
 	    .was_synced = res->was_synced,
 	    .in_doubt = res->answered && estimate_in_doubt(e, raw_ns),
