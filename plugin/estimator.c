@@ -586,16 +586,18 @@ static bool skew(const struct est_state *e, double *out)
  * temperature, a path's floor moves, and over a long reach the line then misses the recent
  * time: a rate wandering by 2 ppm over half an hour bends the offset by half a ms.
  *
- * The rule is the intersection of confidence intervals (Lepski's method): reaches of window_ns,
- * its half, its quarter... down to the shortest that holds REACH_MIN_EXCHANGES, each give the
- * platform's time at the newest exchange (the corridor's middle at the skew of the reach's own
- * stretches) and how far chance alone moves that estimate. Going from the shortest to longer
- * ones, a longer reach is kept while its estimate agrees, within REACH_GAMMA of those noise
- * levels, with every shorter one's: a bend or a moved floor shows as a longer reach's estimate
- * leaving the shorter ones', and the reach stops short of it; without one the estimates
- * agree and the reach grows back to window_ns. A reach whose bounds conflict beyond the
- * tolerance is one no line keeps at all, and stops the search too (the bounds show the bend
- * directly; on a tight path they do that long before the noise levels would).
+ * The rule is Lepski's method, in its simplest form: reaches of window_ns, its half, its
+ * quarter... down to the shortest that holds REACH_MIN_EXCHANGES, each give the platform's time
+ * at the newest exchange (the corridor's middle, all at the skew of the longest reach whose
+ * bounds a line keeps) and how far chance alone moves that estimate. The shortest reach is the
+ * least bent; the longest reach whose estimate agrees with the shortest's, within REACH_GAMMA
+ * of their noise levels added, is kept. A bend or a moved floor shows as a longer reach's
+ * estimate leaving the shortest's; without one they agree and the reach grows back to
+ * window_ns. Each is compared with the shortest alone, not with every shorter one: a reach
+ * that holds a sliver of exchanges from before a floor moved mixes two floors at its old end,
+ * and its estimate may stray where a longer one's does not. A reach whose bounds conflict
+ * beyond the tolerance is one no line keeps at all, and stops the search too (the bounds show
+ * the bend directly; on a tight path they do that long before the noise levels would).
  *
  * The noise of a reach comes from its own exchanges: an edge of the corridor is the least
  * delayed of n exchanges, whose excess over the floor is about 2/(n + 1) of their mean excess
@@ -621,9 +623,15 @@ static bool skew(const struct est_state *e, double *out)
 /* How many noise levels apart two reaches' estimates may lie and still agree. */
 #define REACH_GAMMA 2.0
 
+/* The skews a reach's stretches tell: the one that leaves the widest corridor, and those that
+ * come within the tolerance of it, from lo to hi. */
+struct skew_fit {
+	double mid, lo, hi;
+};
+
 /* The skew over a reach from its stretches that began before until_ns (see reach_skew). */
 static bool skew_until(const struct est_state *e, int64_t reach_ns, int64_t until_ns,
-                       double *skew_out)
+                       struct skew_fit *f)
 {
 	struct pts ps;
 	const double smax = e->cfg.max_skew, tol = (double)e->cfg.tolerance_ns;
@@ -638,10 +646,10 @@ static bool skew_until(const struct est_state *e, int64_t reach_ns, int64_t unti
 	}
 	if (ps.n < 2)
 		return false;
-	double best = argmax(&ps, WIDTH, 0, -smax, smax), lo, hi;
+	double best = argmax(&ps, WIDTH, 0, -smax, smax);
 	double w = width(&ps, best);
-	skews_reaching(&ps, w - tol, best, smax, &lo, &hi);
-	*skew_out = (lo + hi) / 2;
+	skews_reaching(&ps, w - tol, best, smax, &f->lo, &f->hi);
+	f->mid = (f->lo + f->hi) / 2;
 	return w >= -tol;
 }
 
@@ -649,9 +657,9 @@ static bool skew_until(const struct est_state *e, int64_t reach_ns, int64_t unti
  * corridor (the middle of those within the tolerance of it, when the tightest bounds all lie
  * close in time and leave the width flat). False if the bounds conflict beyond the tolerance:
  * no line keeps them (the skew is still given). */
-static bool reach_skew(const struct est_state *e, int64_t reach_ns, double *skew_out)
+static bool reach_skew(const struct est_state *e, int64_t reach_ns, struct skew_fit *f)
 {
-	return skew_until(e, reach_ns, INT64_MAX, skew_out);
+	return skew_until(e, reach_ns, INT64_MAX, f);
 }
 
 /* The corridor's middle at the newest exchange over a reach's exchanges, at skew s (kept among
@@ -683,7 +691,7 @@ static void reach_middle(const struct est_state *e, int64_t reach_ns, double s, 
 static void reach_update(struct est_state *e)
 {
 	int64_t reach[REACH_LEVELS];
-	double skews[REACH_LEVELS];
+	struct skew_fit skews[REACH_LEVELS];
 	unsigned levels = 0, first;
 	int64_t newest = win_at(e, e->win_n - 1)->recv_raw_ns;
 
@@ -696,8 +704,11 @@ static void reach_update(struct est_state *e)
 	double y;
 	if (levels == 0) {
 		/* Too few exchanges to tell a bend: all of them, and the skew they give. */
-		if (e->skew_n >= 2)
-			reach_skew(e, e->cfg.window_ns, &e->history_skew);
+		struct skew_fit f;
+		if (e->skew_n >= 2) {
+			reach_skew(e, e->cfg.window_ns, &f);
+			e->history_skew = f.mid;
+		}
 		e->reach_ns = e->cfg.window_ns;
 		reach_middle(e, e->reach_ns, e->history_skew, &y, &e->noise);
 		return;
@@ -711,15 +722,13 @@ static void reach_update(struct est_state *e)
 	int chosen = (int)levels - 1;
 	const double tol = (double)e->cfg.tolerance_ns;
 	if (holds) {
-		double lo = -INFINITY, hi = INFINITY, sigma;
-		for (int k = (int)levels - 1; k >= held; k--) {
-			reach_middle(e, reach[k], skews[held], &y, &sigma);
+		double y_short, sigma_short, sigma;
+		reach_middle(e, reach[levels - 1], skews[held].mid, &y_short, &sigma_short);
+		for (int k = (int)levels - 2; k >= held; k--) {
+			reach_middle(e, reach[k], skews[held].mid, &y, &sigma);
 			/* Within the tolerance two estimates always agree, as two bounds do. */
-			lo = fmax(lo, y - REACH_GAMMA * sigma - tol);
-			hi = fmin(hi, y + REACH_GAMMA * sigma + tol);
-			if (lo > hi)
-				break;
-			chosen = k;
+			if (fabs(y - y_short) <= REACH_GAMMA * (sigma + sigma_short) + tol)
+				chosen = k;
 		}
 	}
 	int64_t r = reach[chosen];
@@ -730,7 +739,11 @@ static void reach_update(struct est_state *e)
 	if (r < e->reach_ns)
 		e->count.shortened++;
 	e->reach_ns = r;
-	e->history_skew = skews[chosen];
+	/* The reach's own skew is loose where its tightest bounds gather at one end (a floor that
+	 * rose leaves the older exchanges the tightest): the longest holding reach's skew, where
+	 * the chosen reach's stretches allow it, is the better one. */
+	e->history_skew = holds ? fmin(fmax(skews[held].mid, skews[chosen].lo), skews[chosen].hi)
+	                        : skews[chosen].mid;
 	reach_middle(e, r, e->history_skew, &y, &e->noise);
 }
 
@@ -759,14 +772,14 @@ static bool shorten_to_agree(struct est_state *e, const struct est_exchange *x, 
 static void remember_skew(struct est_state *e, int64_t until_ns)
 {
 	unsigned first;
-	double s;
+	struct skew_fit s;
 	if (history_ready(e) && skew_until(e, e->reach_ns, until_ns, &s)) {
 		stretches_in_reach(e, skew_span(e, e->reach_ns), &first);
 		/* A skew taken over from before an earlier step counts as long as it did. */
 		int64_t span = stretches_span(e, first);
 		e->prior_span_ns =
 		    e->have_prior && e->prior_span_ns > span ? e->prior_span_ns : span;
-		e->prior_skew = s;
+		e->prior_skew = s.mid;
 		e->have_prior = true;
 	}
 }
