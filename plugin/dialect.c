@@ -4,9 +4,10 @@
 #include <string.h>
 
 extern const struct dlc_dialect dlc_aliyun;
+extern const struct dlc_dialect dlc_huawei;
 
 /* Alibaba first: it is the default platform. */
-const struct dlc_dialect *const dlc_all[] = {&dlc_aliyun, NULL};
+const struct dlc_dialect *const dlc_all[] = {&dlc_aliyun, &dlc_huawei, NULL};
 
 const struct dlc_dialect *dlc_find(const char *name)
 {
