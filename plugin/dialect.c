@@ -5,9 +5,10 @@
 
 extern const struct dlc_dialect dlc_aliyun;
 extern const struct dlc_dialect dlc_huawei;
+extern const struct dlc_dialect dlc_tuya;
 
 /* Alibaba first: it is the default platform. */
-const struct dlc_dialect *const dlc_all[] = {&dlc_aliyun, &dlc_huawei, NULL};
+const struct dlc_dialect *const dlc_all[] = {&dlc_aliyun, &dlc_huawei, &dlc_tuya, NULL};
 
 const struct dlc_dialect *dlc_find(const char *name)
 {
