@@ -6,9 +6,11 @@
 extern const struct dlc_dialect dlc_aliyun;
 extern const struct dlc_dialect dlc_huawei;
 extern const struct dlc_dialect dlc_tuya;
+extern const struct dlc_dialect dlc_tencent;
 
 /* Alibaba first: it is the default platform. */
-const struct dlc_dialect *const dlc_all[] = {&dlc_aliyun, &dlc_huawei, &dlc_tuya, NULL};
+const struct dlc_dialect *const dlc_all[] = {&dlc_aliyun, &dlc_huawei, &dlc_tuya, &dlc_tencent,
+                                             NULL};
 
 const struct dlc_dialect *dlc_find(const char *name)
 {
