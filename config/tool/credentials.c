@@ -6,9 +6,10 @@
 #include <string.h>
 
 extern const struct crd_platform crd_aliyun;
+extern const struct crd_platform crd_huawei;
 
 /* Alibaba first: it is the default platform. */
-const struct crd_platform *const crd_all[] = {&crd_aliyun, NULL};
+const struct crd_platform *const crd_all[] = {&crd_aliyun, &crd_huawei, NULL};
 
 const struct crd_platform *crd_find(const char *name)
 {
