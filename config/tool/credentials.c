@@ -7,9 +7,10 @@
 
 extern const struct crd_platform crd_aliyun;
 extern const struct crd_platform crd_huawei;
+extern const struct crd_platform crd_tuya;
 
 /* Alibaba first: it is the default platform. */
-const struct crd_platform *const crd_all[] = {&crd_aliyun, &crd_huawei, NULL};
+const struct crd_platform *const crd_all[] = {&crd_aliyun, &crd_huawei, &crd_tuya, NULL};
 
 const struct crd_platform *crd_find(const char *name)
 {
