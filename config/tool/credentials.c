@@ -8,9 +8,11 @@
 extern const struct crd_platform crd_aliyun;
 extern const struct crd_platform crd_huawei;
 extern const struct crd_platform crd_tuya;
+extern const struct crd_platform crd_tencent;
 
 /* Alibaba first: it is the default platform. */
-const struct crd_platform *const crd_all[] = {&crd_aliyun, &crd_huawei, &crd_tuya, NULL};
+const struct crd_platform *const crd_all[] = {&crd_aliyun, &crd_huawei, &crd_tuya, &crd_tencent,
+                                              NULL};
 
 const struct crd_platform *crd_find(const char *name)
 {
