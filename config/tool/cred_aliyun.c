@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Alibaba Cloud IoT Platform's login, as iotntp-config writes it today: client id
+ * "<id>|securemode=2,signmethod=hmacsha256|", username "DeviceName&ProductKey", password the
+ * hex HMAC-SHA256 of "clientId<id>deviceName<dn>productKey<pk>" keyed with the DeviceSecret
+ * (signature.c). No timestamp is signed, so the gateway's clock plays no part. Endpoints and
+ * names are endpoint.c's and identity.c's rules; keepalive 30 to 1200 s (cli_args.h).
+ */
+#include <stdio.h>
+
+#include "credentials.h"
+#include "endpoint.h"
+#include "identity.h"
+#include "signature.h"
+
+static int host(const struct crd_identity *who, const char *region, char *out, size_t size)
+{
+	return ep_region_host(out, size, who->product, region);
+}
+
+static int check(const struct crd_identity *who, const char *secret, char *err, size_t err_size)
+{
+	if (id_check(ID_PRODUCT_KEY, who->product != NULL ? who->product : "", err, err_size) !=
+	        0 ||
+	    id_check(ID_DEVICE_NAME, who->device != NULL ? who->device : "", err, err_size) != 0)
+		return -1;
+	if (who->client_id != NULL && id_check(ID_CLIENT_ID, who->client_id, err, err_size) != 0)
+		return -1;
+	if (secret == NULL || secret[0] == '\0') {
+		snprintf(err, err_size, "the DeviceSecret is empty");
+		return -1;
+	}
+	return 0;
+}
+
+static int sign(const struct crd_identity *who, const char *secret, time_t now, const char *nonce,
+                struct crd_login *out)
+{
+	char cid[CRD_FIELD_SIZE];
+	char hex[SIG_HEX_SIZE];
+
+	(void)now;
+	(void)nonce;
+	if (who->client_id != NULL ? crd_field(cid, "%s", who->client_id)
+	                           : crd_field(cid, "%s.%s", who->product, who->device))
+		return -1;
+	if (sig_password(SIG_HMACSHA256, secret, cid, who->device, who->product, hex) != 0)
+		return -1;
+	if (crd_field(out->client_id, "%s|securemode=2,signmethod=%s|", cid,
+	              sig_method_name(SIG_HMACSHA256)) != 0 ||
+	    crd_field(out->username, "%s&%s", who->device, who->product) != 0 ||
+	    crd_field(out->password, "%s", hex) != 0)
+		return -1;
+	return 0;
+}
+
+const struct crd_platform crd_aliyun = {
+    .name = "aliyun",
+    .port = EP_DEFAULT_PORT,
+    .tls = true,
+    .keepalive_min = 30,
+    .keepalive_max = 1200,
+    .publish_per_s = 0,
+    .clock = CRD_CLOCK_NONE,
+    .host = host,
+    .check = check,
+    .sign = sign,
+};

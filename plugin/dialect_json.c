@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "dialect_json.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Doubles hold every integer below 2^53 exactly; beyond, a JSON number may have been rounded. */
+#define DLJ_MAX_EXACT_DOUBLE 9007199254740992.0
+/* 18 digits stay below 2^63: a quoted value cannot overflow int64_t. */
+#define DLJ_MAX_DIGITS 18
+
+cJSON *dlj_parse(const void *payload, size_t len, enum dlc_status *st)
+{
+	const char *text = payload;
+	const char *end = NULL;
+
+	if (len > DLC_MAX_PAYLOAD) {
+		*st = DLC_TOO_LARGE;
+		return NULL;
+	}
+	if (payload == NULL || len == 0) {
+		*st = DLC_NOT_JSON;
+		return NULL;
+	}
+	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	if (root != NULL && end != NULL) {
+		while (end < text + len && strchr(" \t\r\n", *end) != NULL && *end != '\0')
+			end++;
+	}
+	if (root == NULL || !cJSON_IsObject(root) || end != text + len) {
+		cJSON_Delete(root);
+		*st = DLC_NOT_JSON;
+		return NULL;
+	}
+	*st = DLC_OK;
+	return root;
+}
+
+static enum dlc_status parse_digits(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	size_t n;
+
+	if (s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
+		return DLC_BAD_VALUE;
+	for (n = 0; s[n] != '\0'; n++) {
+		if (s[n] < '0' || s[n] > '9' || n >= DLJ_MAX_DIGITS)
+			return DLC_BAD_VALUE;
+		v = v * 10 + (s[n] - '0');
+	}
+	*out = v;
+	return DLC_OK;
+}
+
+enum dlc_status dlj_ms(const cJSON *item, bool allow_string, int64_t *out, bool *quoted)
+{
+	if (item == NULL || cJSON_IsNull(item))
+		return DLC_MISSING_FIELD;
+	if (cJSON_IsString(item) && allow_string) {
+		if (quoted != NULL)
+			*quoted = true;
+		return parse_digits(item->valuestring, out);
+	}
+	if (cJSON_IsNumber(item)) {
+		double d = item->valuedouble;
+		if (!isfinite(d) || d < 0 || d >= DLJ_MAX_EXACT_DOUBLE || d != floor(d))
+			return DLC_BAD_VALUE;
+		if (quoted != NULL)
+			*quoted = false;
+		*out = (int64_t)d;
+		return DLC_OK;
+	}
+	return DLC_BAD_VALUE;
+}
+
+enum dlc_status dlj_server_ms(const cJSON *item, bool allow_string, int64_t *out)
+{
+	enum dlc_status st = dlj_ms(item, allow_string, out, NULL);
+
+	if (st != DLC_OK)
+		return st;
+	return (*out < DLC_MIN_SERVER_MS || *out >= DLC_MAX_SERVER_MS) ? DLC_BAD_TIME : DLC_OK;
+}
+
+bool dlj_string_is(const cJSON *obj, const char *key, const char *want)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(item) && strcmp(item->valuestring, want) == 0;
+}
+
+enum dlc_status dlj_string_id(const cJSON *item, struct dlc_id *id)
+{
+	if (item == NULL || cJSON_IsNull(item))
+		return DLC_MISSING_FIELD;
+	if (!cJSON_IsString(item))
+		return DLC_BAD_VALUE;
+	const char *s = item->valuestring;
+	size_t n = strlen(s);
+	if (n == 0 || n > DLC_ID_MAX)
+		return DLC_BAD_VALUE;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '"' || s[i] == '\\')
+			return DLC_BAD_VALUE;
+	}
+	id->kind = DLC_ID_STRING;
+	id->number = 0;
+	id->quoted = true;
+	memcpy(id->text, s, n + 1);
+	return DLC_OK;
+}
+
+struct dlj_out dlj_start(char *buf, size_t size)
+{
+	struct dlj_out o = {
+	    .buf = buf, .p = buf, .end = buf + (size > 0 ? size - 1 : 0), .over = size == 0};
+	return o;
+}
+
+static void put_n(struct dlj_out *o, const char *s, size_t n)
+{
+	if (o->over || (size_t)(o->end - o->p) < n) {
+		o->over = true;
+		return;
+	}
+	memcpy(o->p, s, n);
+	o->p += n;
+}
+
+void dlj_put(struct dlj_out *o, const char *s)
+{
+	put_n(o, s, strlen(s));
+}
+
+void dlj_put_int(struct dlj_out *o, int64_t v)
+{
+	char digits[20];
+	size_t n = sizeof(digits);
+	/* Negated as unsigned: INT64_MIN has no positive int64_t. */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		digits[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		put_n(o, "-", 1);
+	put_n(o, digits + n, sizeof(digits) - n);
+}
+
+void dlj_put_ms(struct dlj_out *o, int64_t v, bool quoted)
+{
+	if (quoted)
+		put_n(o, "\"", 1);
+	dlj_put_int(o, v);
+	if (quoted)
+		put_n(o, "\"", 1);
+}
+
+int dlj_finish(struct dlj_out *o)
+{
+	if (o->over)
+		return -1;
+	*o->p = '\0';
+	return (int)(o->p - o->buf);
+}
+
+int dlj_topic(const struct dlj_shape *shape, const char *const ids[], const size_t max[], char *out,
+              size_t size)
+{
+	struct dlj_out o = dlj_start(out, size);
+
+	dlj_put(&o, shape->prefix);
+	for (int i = 0; i < shape->levels; i++) {
+		if (ids[i] == NULL || !dlc_valid_level(ids[i], max[i]))
+			return -1;
+		if (i > 0)
+			dlj_put(&o, "/");
+		dlj_put(&o, ids[i]);
+	}
+	dlj_put(&o, shape->suffix);
+	return dlj_finish(&o);
+}
+
+/* Where topic's id levels start and how long they are, if it has the shape. */
+static bool split(const struct dlj_shape *shape, const char *topic, const char **ids, size_t *len)
+{
+	size_t plen = strlen(shape->prefix), slen = strlen(shape->suffix);
+	size_t tlen = strlen(topic);
+
+	if (tlen <= plen + slen || strncmp(topic, shape->prefix, plen) != 0 ||
+	    strcmp(topic + tlen - slen, shape->suffix) != 0)
+		return false;
+	*ids = topic + plen;
+	*len = tlen - plen - slen;
+	int levels = 1;
+	char prev = '/';
+	for (size_t i = 0; i < *len; i++) {
+		char c = (*ids)[i];
+		if (c == '+' || c == '#' || (c == '/' && prev == '/'))
+			return false;
+		if (c == '/')
+			levels++;
+		prev = c;
+	}
+	return prev != '/' && levels == shape->levels;
+}
+
+bool dlj_matches(const struct dlj_shape *shape, const char *topic)
+{
+	const char *ids;
+	size_t len;
+
+	return topic != NULL && split(shape, topic, &ids, &len);
+}
+
+bool dlj_rewrite(const struct dlj_shape *from, const struct dlj_shape *to,
+                 const char *request_topic, char *out, size_t size)
+{
+	const char *ids;
+	size_t len;
+
+	if (request_topic == NULL || !split(from, request_topic, &ids, &len))
+		return false;
+	struct dlj_out o = dlj_start(out, size);
+	dlj_put(&o, to->prefix);
+	put_n(&o, ids, len);
+	dlj_put(&o, to->suffix);
+	return dlj_finish(&o) >= 0;
+}

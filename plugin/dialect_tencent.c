@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Tencent Cloud IoT Explorer / IoT Hub: the NTP service on the system operation topics.
+ *
+ *   request   $sys/operation/{ProductId}/{DeviceName}          {"type":"get","resource":["time"]}
+ *   response  $sys/operation/result/{ProductId}/{DeviceName}
+ *             {"type":"get","time":<s>,"ntptime1":<T2 ms>,"ntptime2":<T3 ms>}
+ *
+ * Sources: tencentcloud.com/document/product/1105/41511 ("NTP Service", IoT Hub; the same on
+ * www-sg.tencentcloud.com/zh/document/product/1105/41511): the request carries no device time,
+ * the device keeps deviceSendtime and deviceRecvtime itself, accurate time = (ntptime1 +
+ * ntptime2 + deviceRecvtime - deviceSendtime) / 2; its response example is tested exactly.
+ * tencentyun/qcloud-iot-explorer-sdk-embedded-c (2021-03, 810ac680):
+ * sdk_src/services/system/system_mqtt.c publishes the request and subscribes the result at
+ * QoS 0, reads only "time" (seconds), and uses the same topics for other resources (eRESOURCE_IP).
+ *
+ * Nothing in an answer names its request: the id is DLC_ID_NONE, and the sync engine must keep
+ * one request in flight and T1 and T4 itself.
+ *
+ * Open points, built for both readings:
+ * - Both topics carry other resources: a request is ours when its resource list holds "time",
+ *   a response when it has ntptime1 or ntptime2. An answer with only "time" (seconds), as the
+ *   older SDK reads, is not ours: its one request then times out, and nothing is fed.
+ * - "time" is seconds; the example (1621562342 beside 1621562342773) shows it truncated. It is
+ *   checked to be an integer when present, never used; the serve role writes T3 truncated.
+ * - The QoS of the answer: any is taken. Truncation or rounding of ntptime1/2: not stated.
+ * - The documents give numbers; a quoted value is refused.
+ */
+#include <string.h>
+
+#include "dialect.h"
+#include "dialect_json.h"
+
+/* ProductId is 10 characters today, given room to grow; DeviceName is 1 to 48 characters. */
+#define TC_PRODUCT_MAX 32
+#define TC_DEVICE_MAX  48
+
+static const struct dlj_shape shape[2] = {
+    [DLC_REQUEST] = {"$sys/operation/", 2, ""},
+    [DLC_RESPONSE] = {"$sys/operation/result/", 2, ""},
+};
+
+static int topic(const struct dlc_identity *who, enum dlc_direction dir, char *out, size_t size)
+{
+	const char *ids[] = {who->product, who->device};
+	const size_t max[] = {TC_PRODUCT_MAX, TC_DEVICE_MAX};
+
+	return dlj_topic(&shape[dir], ids, max, out, size);
+}
+
+static bool is_topic(const char *t, enum dlc_direction dir)
+{
+	return dlj_matches(&shape[dir], t);
+}
+
+static bool reply_topic(const char *request_topic, char *out, size_t size)
+{
+	return dlj_rewrite(&shape[DLC_REQUEST], &shape[DLC_RESPONSE], request_topic, out, size);
+}
+
+static bool asks_for_time(const cJSON *root)
+{
+	const cJSON *res = cJSON_GetObjectItemCaseSensitive(root, "resource");
+	const cJSON *r;
+
+	if (!dlj_string_is(root, "type", "get") || !cJSON_IsArray(res))
+		return false;
+	cJSON_ArrayForEach(r, res)
+	{
+		if (cJSON_IsString(r) && strcmp(r->valuestring, "time") == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool carries_ntp(const cJSON *root)
+{
+	return dlj_string_is(root, "type", "get") &&
+	       (cJSON_GetObjectItemCaseSensitive(root, "ntptime1") != NULL ||
+	        cJSON_GetObjectItemCaseSensitive(root, "ntptime2") != NULL);
+}
+
+static bool is_ours(enum dlc_direction dir, const void *payload, size_t len)
+{
+	enum dlc_status st;
+	cJSON *root = dlj_parse(payload, len, &st);
+	bool ours = root != NULL && (dir == DLC_REQUEST ? asks_for_time(root) : carries_ntp(root));
+
+	cJSON_Delete(root);
+	return ours;
+}
+
+static int encode_request(int64_t t1_ms, uint32_t seq, struct dlc_id *id, char *out, size_t size)
+{
+	struct dlj_out o = dlj_start(out, size);
+
+	(void)t1_ms;
+	(void)seq;
+	*id = (struct dlc_id){.kind = DLC_ID_NONE};
+	dlj_put(&o, "{\"type\":\"get\",\"resource\":[\"time\"]}");
+	return dlj_finish(&o);
+}
+
+static enum dlc_status decode_response(const void *payload, size_t len, struct dlc_answer *out)
+{
+	enum dlc_status st;
+	struct dlc_answer a = {.id = {.kind = DLC_ID_NONE}, .has_t1 = false};
+	cJSON *root = dlj_parse(payload, len, &st);
+	if (root == NULL)
+		return st;
+	if (!carries_ntp(root)) {
+		cJSON_Delete(root);
+		return DLC_NOT_OURS;
+	}
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(root, "time");
+	int64_t seconds;
+	st = t == NULL ? DLC_OK : dlj_ms(t, false, &seconds, NULL);
+	if (st == DLC_OK)
+		st = dlj_server_ms(cJSON_GetObjectItemCaseSensitive(root, "ntptime1"), false,
+		                   &a.t2_ms);
+	if (st == DLC_OK)
+		st = dlj_server_ms(cJSON_GetObjectItemCaseSensitive(root, "ntptime2"), false,
+		                   &a.t3_ms);
+	cJSON_Delete(root);
+	if (st == DLC_OK)
+		*out = a;
+	return st;
+}
+
+static enum dlc_status decode_request(const void *payload, size_t len, struct dlc_request *out)
+{
+	enum dlc_status st;
+	cJSON *root = dlj_parse(payload, len, &st);
+	if (root == NULL)
+		return st;
+	st = asks_for_time(root) ? DLC_OK : DLC_NOT_OURS;
+	cJSON_Delete(root);
+	if (st == DLC_OK)
+		*out = (struct dlc_request){.id = {.kind = DLC_ID_NONE}, .has_t1 = false};
+	return st;
+}
+
+static int encode_response(const struct dlc_request *req, int64_t recv_ms, int64_t send_ms,
+                           char *out, size_t size)
+{
+	struct dlj_out o = dlj_start(out, size);
+
+	(void)req;
+	if (send_ms < 0)
+		return -1;
+	dlj_put(&o, "{\"type\":\"get\",\"time\":");
+	dlj_put_int(&o, send_ms / 1000);
+	dlj_put(&o, ",\"ntptime1\":");
+	dlj_put_int(&o, recv_ms);
+	dlj_put(&o, ",\"ntptime2\":");
+	dlj_put_int(&o, send_ms);
+	dlj_put(&o, "}");
+	return dlj_finish(&o);
+}
+
+const struct dlc_dialect dlc_tencent = {
+    .name = "tencent",
+    .product_max = TC_PRODUCT_MAX,
+    .device_max = TC_DEVICE_MAX,
+    .request_qos = 0,
+    .shared_topic = {true, true},
+    .stamps = DLC_STAMPS_UNSTATED,
+    .topic = topic,
+    .is_topic = is_topic,
+    .reply_topic = reply_topic,
+    .is_ours = is_ours,
+    .encode_request = encode_request,
+    .decode_response = decode_response,
+    .decode_request = decode_request,
+    .encode_response = encode_response,
+};
