@@ -8,6 +8,7 @@
 /* Each adds its suite to the CUnit registry; returns 0 or -1. */
 int init_broker_sync_tests(void);
 int init_broker_route_tests(void);
+int init_broker_serve_tests(void);
 int init_broker_plugin_tests(void);
 
 #endif

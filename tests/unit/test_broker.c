@@ -11,7 +11,7 @@ int main(void)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	if (init_broker_plugin_tests() != 0 || init_broker_route_tests() != 0 ||
-	    init_broker_sync_tests() != 0) {
+	    init_broker_sync_tests() != 0 || init_broker_serve_tests() != 0) {
 		CU_cleanup_registry();
 		return 1;
 	}
