@@ -64,7 +64,7 @@ static void bind_chrony(void)
 }
 
 static int fail_event;
-/* The platform's clock runs with the raw oscillator: a step of the system clock moves not it. */
+/* The platform's clock runs with the raw oscillator: a step of the system clock leaves it. */
 static int64_t platform_minus_raw_ns;
 
 void play_fail_next_register(int event)
@@ -72,18 +72,17 @@ void play_fail_next_register(int event)
 	fail_event = event;
 }
 
-static int init_with(void **userdata, const char *const *lists[2])
+/* Starts the plugin with the options kv ("key", "value", ..., NULL). */
+static int init_with(void **userdata, const char *const *kv)
 {
 	struct mosquitto_opt opts[MAX_OPTIONS];
 	int n = 0;
 
-	for (int l = 0; l < 2; l++) {
-		for (const char *const *kv = lists[l]; kv != NULL && kv[0] != NULL; kv += 2) {
-			CU_ASSERT_FATAL(n < MAX_OPTIONS && kv[1] != NULL);
-			opts[n].key = (char *)kv[0];
-			opts[n].value = (char *)kv[1];
-			n++;
-		}
+	for (; kv != NULL && kv[0] != NULL; kv += 2) {
+		CU_ASSERT_FATAL(n < MAX_OPTIONS && kv[1] != NULL);
+		opts[n].key = (char *)kv[0];
+		opts[n].value = (char *)kv[1];
+		n++;
 	}
 	*userdata = NULL;
 	platform_minus_raw_ns =
@@ -96,11 +95,9 @@ static int init_with(void **userdata, const char *const *lists[2])
 
 int play_start_with(void **userdata, const char *const *options)
 {
-	const char *const *lists[2] = {options, NULL};
-
 	stub_reset();
 	bind_chrony();
-	return init_with(userdata, lists);
+	return init_with(userdata, options);
 }
 
 int play_start(void **userdata, const char *const *extra)
@@ -120,8 +117,7 @@ int play_start(void **userdata, const char *const *extra)
 		}
 	}
 	merged[n] = NULL;
-	const char *const *lists[2] = {merged, NULL};
-	return init_with(userdata, lists);
+	return init_with(userdata, merged);
 }
 
 void play_stop(void *userdata)
