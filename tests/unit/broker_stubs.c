@@ -251,7 +251,9 @@ int mosquitto_broker_publish_copy(const char *clientid, const char *topic, int p
 	return MOSQ_ERR_SUCCESS;
 }
 
-void mosquitto_log_printf(int level, const char *fmt, ...)
+/* The broker's header declares it without the format attribute; the definition carries it, so
+ * that the compiler checks the format is the caller's (-Wformat-nonliteral). */
+__attribute__((format(printf, 2, 3))) void mosquitto_log_printf(int level, const char *fmt, ...)
 {
 	va_list ap;
 
