@@ -9,7 +9,7 @@
  * rounded and is not trusted. */
 #define CDC_MAX_EXACT_DOUBLE 9007199254740992.0
 
-static enum cdc_status parse_digits(const char *s, int64_t *out)
+static enum cdc_status parse_digits(const char *s, size_t max_digits, int64_t *out)
 {
 	int64_t v = 0;
 	size_t n = 0;
@@ -20,7 +20,7 @@ static enum cdc_status parse_digits(const char *s, int64_t *out)
 	if (s[0] == '0' && s[1] != '\0')
 		return CDC_BAD_VALUE;
 	for (; s[n] != '\0'; n++) {
-		if (s[n] < '0' || s[n] > '9' || n >= CDC_MAX_DIGITS)
+		if (s[n] < '0' || s[n] > '9' || n >= max_digits)
 			return CDC_BAD_VALUE;
 		int d = s[n] - '0';
 		if (v > (INT64_MAX - d) / 10)
@@ -31,14 +31,16 @@ static enum cdc_status parse_digits(const char *s, int64_t *out)
 	return CDC_OK;
 }
 
-static enum cdc_status parse_ms(const cJSON *item, int64_t *out, bool *as_string)
+enum cdc_status cdc_read_ms(const cJSON *item, bool allow_string, size_t max_digits, int64_t *out,
+                            bool *as_string)
 {
 	if (item == NULL || cJSON_IsNull(item))
 		return CDC_MISSING_FIELD;
-	if (cJSON_IsString(item)) {
+	if (cJSON_IsString(item) && allow_string) {
 		if (as_string != NULL)
 			*as_string = true;
-		return parse_digits(item->valuestring, out);
+		return parse_digits(item->valuestring,
+		                    max_digits < CDC_MAX_DIGITS ? max_digits : CDC_MAX_DIGITS, out);
 	}
 	if (cJSON_IsNumber(item)) {
 		double d = item->valuedouble;
@@ -228,8 +230,8 @@ static enum cdc_status parse_fields(const void *payload, size_t len, struct cdc_
 	if (root == NULL)
 		return st;
 	for (int k = 0; k < CDC_FIELDS; k++)
-		f->st[k] = parse_ms(cJSON_GetObjectItemCaseSensitive(root, field_name[k]), &f->v[k],
-		                    &f->quoted[k]);
+		f->st[k] = cdc_read_ms(cJSON_GetObjectItemCaseSensitive(root, field_name[k]), true,
+		                       CDC_MAX_DIGITS, &f->v[k], &f->quoted[k]);
 	cJSON_Delete(root);
 	return CDC_OK;
 }

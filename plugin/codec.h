@@ -35,6 +35,15 @@ enum cdc_status {
 	CDC_BAD_TIME,      /* a server timestamp outside the plausible range */
 };
 
+struct cJSON;
+
+/* Reads a ms value: a JSON number that is a non-negative integer a double holds exactly, or,
+ * with allow_string, a string of 1 to max_digits (at most CDC_MAX_DIGITS) decimal digits
+ * without a leading zero. *as_string (if not NULL) says which it was. Returns CDC_OK,
+ * CDC_MISSING_FIELD (absent or null) or CDC_BAD_VALUE. */
+enum cdc_status cdc_read_ms(const struct cJSON *item, bool allow_string, size_t max_digits,
+                            int64_t *out, bool *as_string);
+
 /* A decoded response; all values in ms. */
 struct cdc_response {
 	int64_t device_send;

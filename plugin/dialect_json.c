@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "dialect_json.h"
 
-#include <math.h>
 #include <string.h>
 
-/* Doubles hold every integer below 2^53 exactly; beyond, a JSON number may have been rounded. */
-#define DLJ_MAX_EXACT_DOUBLE 9007199254740992.0
+#include "codec.h"
+
 /* 18 digits stay below 2^63: a quoted value cannot overflow int64_t. */
 #define DLJ_MAX_DIGITS 18
 
@@ -36,41 +35,17 @@ cJSON *dlj_parse(const void *payload, size_t len, enum dlc_status *st)
 	return root;
 }
 
-static enum dlc_status parse_digits(const char *s, int64_t *out)
-{
-	int64_t v = 0;
-	size_t n;
-
-	if (s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
-		return DLC_BAD_VALUE;
-	for (n = 0; s[n] != '\0'; n++) {
-		if (s[n] < '0' || s[n] > '9' || n >= DLJ_MAX_DIGITS)
-			return DLC_BAD_VALUE;
-		v = v * 10 + (s[n] - '0');
-	}
-	*out = v;
-	return DLC_OK;
-}
-
 enum dlc_status dlj_ms(const cJSON *item, bool allow_string, int64_t *out, bool *quoted)
 {
-	if (item == NULL || cJSON_IsNull(item))
-		return DLC_MISSING_FIELD;
-	if (cJSON_IsString(item) && allow_string) {
-		if (quoted != NULL)
-			*quoted = true;
-		return parse_digits(item->valuestring, out);
-	}
-	if (cJSON_IsNumber(item)) {
-		double d = item->valuedouble;
-		if (!isfinite(d) || d < 0 || d >= DLJ_MAX_EXACT_DOUBLE || d != floor(d))
-			return DLC_BAD_VALUE;
-		if (quoted != NULL)
-			*quoted = false;
-		*out = (int64_t)d;
+	/* The same rule as the Alibaba codec's, with the dialects' shorter digit limit. */
+	switch (cdc_read_ms(item, allow_string, DLJ_MAX_DIGITS, out, quoted)) {
+	case CDC_OK:
 		return DLC_OK;
+	case CDC_MISSING_FIELD:
+		return DLC_MISSING_FIELD;
+	default:
+		return DLC_BAD_VALUE;
 	}
-	return DLC_BAD_VALUE;
 }
 
 enum dlc_status dlj_server_ms(const cJSON *item, bool allow_string, int64_t *out)
