@@ -6,7 +6,6 @@
  * (signature.c). No timestamp is signed, so the gateway's clock plays no part. Endpoints and
  * names are endpoint.c's and identity.c's rules; keepalive 30 to 1200 s (cli_args.h).
  */
-#include <stdio.h>
 
 #include "credentials.h"
 #include "endpoint.h"
@@ -26,11 +25,7 @@ static int check(const struct crd_identity *who, const char *secret, char *err, 
 		return -1;
 	if (who->client_id != NULL && id_check(ID_CLIENT_ID, who->client_id, err, err_size) != 0)
 		return -1;
-	if (secret == NULL || secret[0] == '\0') {
-		snprintf(err, err_size, "the DeviceSecret is empty");
-		return -1;
-	}
-	return 0;
+	return crd_check_secret(secret, "DeviceSecret", err, err_size);
 }
 
 static int sign(const struct crd_identity *who, const char *secret, time_t now, const char *nonce,

@@ -15,7 +15,6 @@
  * document it, until a document gives one. 50 publishes a second per connection, as issue 20
  * records. device_id: up to 128 letters, digits, '_' and '-'.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "credentials.h"
@@ -28,11 +27,7 @@ static int check(const struct crd_identity *who, const char *secret, char *err, 
 {
 	if (crd_check_name("--device-id", who->device, 1, HW_DEVICE_MAX, "_-", err, err_size) != 0)
 		return -1;
-	if (secret == NULL || secret[0] == '\0') {
-		snprintf(err, err_size, "the device secret is empty");
-		return -1;
-	}
-	return 0;
+	return crd_check_secret(secret, "device secret", err, err_size);
 }
 
 static int sign(const struct crd_identity *who, const char *secret, time_t now, const char *nonce,

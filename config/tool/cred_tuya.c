@@ -14,7 +14,6 @@
  * login signed once stops working and iotntp-config must be run again, which step 3 of
  * issue 20 will have to settle.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "credentials.h"
@@ -29,11 +28,7 @@ static int check(const struct crd_identity *who, const char *secret, char *err, 
 {
 	if (crd_check_name("--device-id", who->device, 1, TUYA_DEVICE_MAX, "", err, err_size) != 0)
 		return -1;
-	if (secret == NULL || secret[0] == '\0') {
-		snprintf(err, err_size, "the device secret is empty");
-		return -1;
-	}
-	return 0;
+	return crd_check_secret(secret, "device secret", err, err_size);
 }
 
 static int sign(const struct crd_identity *who, const char *secret, time_t now, const char *nonce,

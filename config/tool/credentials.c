@@ -30,6 +30,14 @@ static int is_alnum_ascii(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+int crd_check_secret(const char *secret, const char *name, char *err, size_t err_size)
+{
+	if (secret != NULL && secret[0] != '\0')
+		return 0;
+	snprintf(err, err_size, "the %s is empty", name);
+	return -1;
+}
+
 int crd_check_name(const char *option, const char *value, size_t min, size_t max, const char *extra,
                    char *err, size_t err_size)
 {

@@ -79,6 +79,9 @@ extern const struct crd_platform *const crd_all[];
 int crd_check_name(const char *option, const char *value, size_t min, size_t max, const char *extra,
                    char *err, size_t err_size);
 
+/* Checks that the secret, called name in the message, is given; 0, or -1 with a message in err. */
+int crd_check_secret(const char *secret, const char *name, char *err, size_t err_size);
+
 /* snprintf into a CRD_FIELD_SIZE field; 0, or -1 when it does not fit. */
 int crd_field(char field[CRD_FIELD_SIZE], const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
