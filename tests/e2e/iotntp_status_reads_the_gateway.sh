@@ -12,7 +12,7 @@
 set -euo pipefail
 # shellcheck source=../lib/chain.sh
 . "$1/tests/lib/chain.sh"
-chain_test_args "$1" "$2"
+chain_test_args "$@"
 STATUS_BIN=${3:-}
 [ -x "$STATUS_BIN" ] || chain_die "usage: $0 REPO_ROOT PLUGIN_SO IOTNTP_STATUS"
 
