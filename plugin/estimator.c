@@ -736,8 +736,12 @@ static void reach_update(struct est_state *e)
 	 * the reach further, and it stays so until the conflicting stretches leave. */
 	if (!holds && e->reach_ns < r)
 		r = e->reach_ns;
-	if (r < e->reach_ns)
+	if (r < e->reach_ns) {
 		e->count.shortened++;
+		/* The reach it had no longer holds a line: a bend, not chance. */
+		if (!holds || reach[held] < e->reach_ns)
+			e->count.bent++;
+	}
 	e->reach_ns = r;
 	/* The reach's own skew is loose where its tightest bounds gather at one end (a floor that
 	 * rose leaves the older exchanges the tightest): the longest holding reach's skew, where
@@ -761,6 +765,7 @@ static bool shorten_to_agree(struct est_state *e, const struct est_exchange *x, 
 		if (agree(&ps, &e->cfg, guess)) {
 			e->reach_ns = r;
 			e->count.shortened++;
+			e->count.bent++;
 			return true;
 		}
 	}

@@ -93,7 +93,11 @@ struct est_counters {
 	uint64_t taken;
 	uint64_t outliers; /* held exchanges dropped */
 	uint64_t steps;
-	uint64_t shortened; /* times the reach shortened: the rate bent or the floor moved */
+	uint64_t shortened; /* times the reach shortened: the rate bent or the floor moved, or a
+	                     * longer reach's estimate strayed from a shorter one's by more than
+	                     * chance explains (which chance still does, now and then) */
+	uint64_t bent;      /* of those, the times the reach it had no longer held a line: its
+	                     * bounds conflicted, which chance cannot make them do */
 };
 
 struct est_state;

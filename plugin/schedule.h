@@ -8,13 +8,13 @@
  * As chrony moves between minpoll and maxpoll, the interval adapts: quick polls (every
  * SCH_QUICK_INTERVAL_NS) at the start, when sync is regained after it was lost, and when the
  * estimate is in doubt (a step, exchanges held aside, the estimate moved or the window
- * shortened); steady polls otherwise, also while the platform does not answer. The estimator's
- * window holds as many exchanges as the budget brings in an hour, so accuracy comes from the count,
- * not from their rate, and steady polls spend the budget evenly: SCH_STEADY_SHARE of it. The rest
- * pays for the quick polls: a credit that starts full at half the rest and refills by as much a
- * day, so that steady and quick polls together stay within the budget in any 24 hours; quick polls
- * stop when it is spent. A poll never sends more than the requests the last 24 hours leave of the
- * budget.
+ * shortened as the rate bent); steady polls otherwise, also while the platform does not answer. The
+ * estimator's window holds as many exchanges as the budget brings in an hour, so accuracy comes
+ * from the count, not from their rate, and steady polls spend the budget evenly: SCH_STEADY_SHARE
+ * of it. The rest pays for the quick polls: a credit that starts full at half the rest and refills
+ * by as much a day, so that steady and quick polls together stay within the budget in any 24 hours;
+ * quick polls stop when it is spent. A poll never sends more than the requests the last 24 hours
+ * leave of the budget.
  *
  * A poll sends burst requests; bursts stay well within the platform's 30 messages a second
  * (at most 16 requests, at least 10 ms apart, and quick polls 2 s apart).
@@ -47,8 +47,9 @@ struct sch_config {
 struct sch_outcome {
 	bool synced;     /* sync is held after it */
 	bool was_synced; /* and was before it */
-	bool in_doubt;   /* the estimator stepped, held exchanges aside, shortened its window, or
-	                  * the poll moved the estimate beyond what its noise explains */
+	bool in_doubt;   /* the estimator stepped, held exchanges aside, shortened its window as
+	                  * its bounds no longer held a line, or the poll moved the estimate
+	                  * beyond what its noise explains */
 };
 
 struct sch_state;

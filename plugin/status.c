@@ -81,8 +81,9 @@ int sts_format(char *buf, size_t size, const struct sts_view *v)
 	if (v->estimator != NULL)
 		put(&o,
 		    ",\"estimator\":{\"outliers\":%" PRIu64 ",\"steps\":%" PRIu64
-		    ",\"shortened\":%" PRIu64 "}",
-		    v->estimator->outliers, v->estimator->steps, v->estimator->shortened);
+		    ",\"shortened\":%" PRIu64 ",\"bent\":%" PRIu64 "}",
+		    v->estimator->outliers, v->estimator->steps, v->estimator->shortened,
+		    v->estimator->bent);
 	if (v->route != NULL)
 		put(&o, ",\"denied_own_topics\":%llu", v->route->own_topic);
 	if (v->serve != NULL)

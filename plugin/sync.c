@@ -232,8 +232,11 @@ enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t 
 }
 
 /* Whether the poll's answers put the estimate in doubt, so that quick polls should settle it:
- * the estimator stepped, holds exchanges aside or shortened its window (the rate bending or
- * the floor moving), or the poll moved the estimate from where the line before it said the
+ * the estimator stepped, holds exchanges aside or shortened its window because the bounds
+ * conflicted with a line over it (the rate bending or the floor moving; a shortening by the
+ * estimates of two reaches straying apart also comes by chance, a few times a day on a steady
+ * path, and quick polls then would spend the budget for nothing), or the poll moved the
+ * estimate from where the line before it said the
  * platform's time would be now by more than SYN_MOVED_NOISES times the estimate's noise, and
  * SYN_MOVED_NS at least (a floor that dropped on one side pinches the corridor by up to half the
  * drop until the other side's least delayed exchange comes; while the window is young, its
@@ -243,7 +246,7 @@ static bool estimate_in_doubt(const struct syn_engine *e, int64_t raw_ns)
 	const struct est_counters *c = est_counters(e->estimator);
 	struct est_estimate now;
 
-	if (c->steps != e->est_before.steps || c->shortened != e->est_before.shortened ||
+	if (c->steps != e->est_before.steps || c->bent != e->est_before.bent ||
 	    est_unsettled(e->estimator))
 		return true;
 	if (!e->have_before || !est_now(e->estimator, raw_ns, &now))

@@ -287,6 +287,7 @@ static void status_counts_what_the_estimator_set_aside(void)
 	CU_ASSERT_EQUAL(number(o, "outliers"), 4);
 	CU_ASSERT_EQUAL(number(o, "steps"), 1);
 	CU_ASSERT_EQUAL(number(o, "shortened"), 0);
+	CU_ASSERT_EQUAL(number(o, "bent"), 0);
 	cJSON_Delete(root);
 }
 
