@@ -57,6 +57,9 @@ for dep in mosquitto chrony libcjson1 libssl3 libmosquitto1; do
 	grep -Eq "(^|, )$dep( |,|$)" <<<"$depends" || fail "Depends lacks $dep: $depends"
 done
 echo "package: $(basename "$deb"), Depends: $depends"
+# Debian 13 wants packages to ship under /usr only (config/packaging/CMakeLists.txt says why).
+outside=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | grep -v -e '^\./usr/' -e '^\./$' || true)
+[ -z "$outside" ] || fail "the package ships paths outside /usr: $outside"
 
 # --- Install it --------------------------------------------------------------------------------
 
@@ -69,14 +72,14 @@ multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-mul
 plugin=/usr/lib/$multiarch/mosquitto_iotntp.so
 for f in /usr/bin/iotntp-config /usr/bin/iotntp-status "$plugin" \
 	/usr/libexec/iotntp/iotntp-chrony-socket-access \
-	/lib/systemd/system/chrony.service.d/iotntp.conf /usr/share/iotntp/chrony/iotntp.conf \
+	/usr/lib/systemd/system/chrony.service.d/iotntp.conf /usr/share/iotntp/chrony/iotntp.conf \
 	/usr/share/iotntp/mosquitto/gateway.conf; do
 	dpkg -S "$f" >/dev/null 2>&1 || fail "$f does not belong to the package"
 	[ -f "$f" ] || fail "$f is not installed"
 done
 [ -x /usr/libexec/iotntp/iotntp-chrony-socket-access ] || fail "socket-access helper not executable"
 grep -q "^ExecStartPost=-/usr/libexec/iotntp/iotntp-chrony-socket-access " \
-	/lib/systemd/system/chrony.service.d/iotntp.conf || fail "the drop-in names another helper"
+	/usr/lib/systemd/system/chrony.service.d/iotntp.conf || fail "the drop-in names another helper"
 for conf in gateway.conf platform-emulator.conf; do
 	grep -qx "plugin $plugin" "/usr/share/iotntp/mosquitto/$conf" ||
 		fail "the installed $conf does not name $plugin"
@@ -129,7 +132,7 @@ broker=
 dpkg -P iotntp >"$dir/dpkg-P.log" 2>&1 || fail "dpkg -P: $(tail -5 "$dir/dpkg-P.log")"
 installed=0
 for f in /usr/bin/iotntp-config /usr/bin/iotntp-status "$plugin" \
-	/lib/systemd/system/chrony.service.d/iotntp.conf; do
+	/usr/lib/systemd/system/chrony.service.d/iotntp.conf; do
 	[ ! -e "$f" ] || fail "$f is still there after dpkg -P"
 done
 if dpkg-query -W iotntp >/dev/null 2>&1; then
