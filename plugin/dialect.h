@@ -111,6 +111,8 @@ struct dlc_dialect {
 	size_t device_max;
 	/* QoS our requests are published at; answers are accepted at any QoS. */
 	int request_qos;
+	/* How encode_request names a request; with DLC_ID_NONE, one is in flight at a time. */
+	enum dlc_id_kind id_kind;
 	/* Whether the topic of that direction also carries other services' messages. */
 	bool shared_topic[2];
 	/* How the platform cuts its stamps to ms. */

@@ -133,6 +133,7 @@ const struct dlc_dialect dlc_aliyun = {
     .product_max = ALI_PRODUCT_MAX,
     .device_max = ALI_DEVICE_MAX,
     .request_qos = 0,
+    .id_kind = DLC_ID_NUMBER,
     .shared_topic = {false, false},
     .stamps = DLC_STAMPS_UNSTATED,
     .topic = topic,

@@ -193,6 +193,7 @@ const struct dlc_dialect dlc_huawei = {
     .product_max = 0,
     .device_max = HW_DEVICE_MAX,
     .request_qos = 1,
+    .id_kind = DLC_ID_NUMBER,
     .shared_topic = {true, true},
     .stamps = DLC_STAMPS_UNSTATED,
     .topic = topic,

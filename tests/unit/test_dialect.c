@@ -96,6 +96,11 @@ static void every_table_is_complete(void)
 		          d->encode_response != NULL);
 		CU_ASSERT(d->device_max > 0);
 		CU_ASSERT(d->request_qos == 0 || d->request_qos == 1);
+		/* The table says how its requests are named, as encode_request names them. */
+		char buf[DLC_BUF_SIZE];
+		struct dlc_id id;
+		CU_ASSERT_FATAL(d->encode_request(T0, 1, &id, buf, sizeof(buf)) > 0);
+		CU_ASSERT_EQUAL(id.kind, d->id_kind);
 	}
 }
 
