@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "broker_clock.h"
-#include "codec.h"
+#include "dialect.h"
 #include "refclock_sock.h"
 #include "status.h"
 #include "sync.h"
@@ -48,6 +48,7 @@ _Static_assert(offsetof(struct mosquitto_evt_tick, next_ns) ==
 struct bsy_role {
 	mosquitto_plugin_id_t *id;
 	struct opt_config cfg;
+	const struct dlc_dialect *dialect; /* the platform's payloads */
 	struct syn_engine *engine;
 	struct rcs_writer *refclock;
 	enum rcs_state refclock_state;
@@ -227,8 +228,9 @@ static int on_tick(int event, void *event_data, void *userdata)
 {
 	struct bsy_role *r = userdata;
 	struct syn_poll_result res;
-	char payload[CDC_BUF_SIZE];
-	int64_t id;
+	struct syn_request req;
+	struct dlc_id id;
+	char payload[DLC_BUF_SIZE];
 
 	(void)event;
 	struct timespec real = bck_real();
@@ -245,11 +247,17 @@ static int on_tick(int event, void *event_data, void *userdata)
 	 * By id, the request reaches the newest connection with that id: the impostor while it
 	 * stays, whose answers are dropped, and the bridge again as soon as it leaves.
 	 */
-	if (syn_request_due(r->engine, raw, bck_ms(&real), &id)) {
-		int n = cdc_encode_request(payload, sizeof(payload), id);
-		if (n > 0)
+	if (syn_request_due(r->engine, raw, bck_ms(&real), &req)) {
+		/* Every dialect's request fits DLC_BUF_SIZE: one that did not would stay unnamed
+		 * and count as sent, never as answered or timed out. */
+		int n =
+		    r->dialect->encode_request(req.t1_ms, req.seq, &id, payload, sizeof(payload));
+		if (n > 0) {
+			syn_request_named(r->engine, &id);
 			mosquitto_broker_publish_copy(r->cfg.bridge_client_id, r->cfg.request_topic,
-			                              n, payload, 0, false, NULL);
+			                              n, payload, r->dialect->request_qos, false,
+			                              NULL);
+		}
 	}
 	if (syn_poll_done(r->engine, raw, &res))
 		poll_finished(r, &res, raw);
@@ -264,8 +272,15 @@ void bsy_take_answer(struct bsy_role *r, const void *payload, size_t len)
 {
 	int64_t raw = bck_raw_ns();
 	struct timespec real = bck_real();
+	struct dlc_answer a;
 
-	enum syn_verdict v = syn_response(r->engine, payload, len, raw, &real);
+	enum dlc_status st = r->dialect->decode_response(payload, len, &a);
+	/* Another service's message on a topic it shares with the time service: not ours to
+	 * count. */
+	if (st == DLC_NOT_OURS)
+		return;
+	enum syn_verdict v =
+	    st == DLC_OK ? syn_answer(r->engine, &a, raw, &real) : syn_undecoded(r->engine, st);
 	if ((v == SYN_ACCEPTED || v == SYN_DISCARDED_RTT) && r->cfg.exchange_topic[0] != '\0')
 		publish_exchange(r);
 }
@@ -275,7 +290,8 @@ void bsy_count(struct bsy_role *r, enum syn_verdict v)
 	syn_count_verdict(r->engine, v);
 }
 
-static struct syn_config engine_config(const struct opt_config *cfg)
+static struct syn_config engine_config(const struct opt_config *cfg,
+                                       const struct dlc_dialect *dialect)
 {
 	struct syn_config sc = {
 	    .max_per_day = cfg->max_requests_per_day,
@@ -287,6 +303,7 @@ static struct syn_config engine_config(const struct opt_config *cfg)
 	    .max_failed_polls = cfg->max_failed_polls,
 	    .stamp_lo_ns = cfg->server_time_truncated ? 0 : -XCH_NS_PER_MS / 2,
 	    .stamp_hi_ns = cfg->server_time_truncated ? XCH_NS_PER_MS : XCH_NS_PER_MS / 2,
+	    .one_in_flight = dialect->id_kind == DLC_ID_NONE,
 	};
 	return sc;
 }
@@ -300,7 +317,9 @@ struct bsy_role *bsy_start(mosquitto_plugin_id_t *id, const struct opt_config *c
 	r->cfg = *cfg;
 	r->since = bck_real();
 	r->ticks_since_ns = bck_raw_ns();
-	struct syn_config sc = engine_config(cfg);
+	/* Alibaba's until plugin_opt_platform chooses. */
+	r->dialect = dlc_find("aliyun");
+	struct syn_config sc = engine_config(cfg, r->dialect);
 	r->engine = syn_create(&sc);
 	r->refclock = rcs_create(cfg->refclock_socket);
 	if (r->engine == NULL || r->refclock == NULL)

@@ -111,6 +111,8 @@ struct dlc_dialect {
 	size_t device_max;
 	/* QoS our requests are published at; answers are accepted at any QoS. */
 	int request_qos;
+	/* How encode_request names a request; with DLC_ID_NONE, one is in flight at a time. */
+	enum dlc_id_kind id_kind;
 	/* Whether the topic of that direction also carries other services' messages. */
 	bool shared_topic[2];
 	/* How the platform cuts its stamps to ms. */
@@ -126,8 +128,8 @@ struct dlc_dialect {
 	/* Whether a payload on a topic of that direction belongs to the time service. */
 	bool (*is_ours)(enum dlc_direction dir, const void *payload, size_t len);
 
-	/* Writes a request sent at t1_ms; seq tells it apart from others sent in the same ms.
-	 * Sets *id to what the answer will carry. */
+	/* Writes a request sent at t1_ms, which grows strictly from one request to the next;
+	 * seq numbers the requests. Sets *id to what the answer will carry. */
 	int (*encode_request)(int64_t t1_ms, uint32_t seq, struct dlc_id *id, char *out,
 	                      size_t size);
 	/* Decodes and validates an answer (payload not NUL-terminated). */

@@ -80,7 +80,7 @@ static bool is_ours(enum dlc_direction dir, const void *payload, size_t len)
 
 static int encode_request(int64_t t1_ms, uint32_t seq, struct dlc_id *id, char *out, size_t size)
 {
-	/* Two requests in one ms share an id: the request table tells them apart by order. */
+	/* T1 grows from one request to the next: it names one alone. */
 	(void)seq;
 	*id = (struct dlc_id){.kind = DLC_ID_NUMBER, .number = t1_ms, .quoted = true};
 	return cdc_encode_request(out, size, t1_ms);
@@ -133,6 +133,7 @@ const struct dlc_dialect dlc_aliyun = {
     .product_max = ALI_PRODUCT_MAX,
     .device_max = ALI_DEVICE_MAX,
     .request_qos = 0,
+    .id_kind = DLC_ID_NUMBER,
     .shared_topic = {false, false},
     .stamps = DLC_STAMPS_UNSTATED,
     .topic = topic,

@@ -116,7 +116,7 @@ static int encode_request(int64_t t1_ms, uint32_t seq, struct dlc_id *id, char *
 {
 	struct dlj_out o = dlj_start(out, size);
 
-	/* The echoed T1 is the id; two requests in one ms are told apart by order. */
+	/* The echoed T1 is the id: it grows from one request to the next. */
 	(void)seq;
 	*id = (struct dlc_id){.kind = DLC_ID_NUMBER, .number = t1_ms};
 	dlj_put(&o, "{\"services\":[{\"service_id\":\"" HW_SERVICE "\",\"event_type\":\"" HW_REQUEST
@@ -193,6 +193,7 @@ const struct dlc_dialect dlc_huawei = {
     .product_max = 0,
     .device_max = HW_DEVICE_MAX,
     .request_qos = 1,
+    .id_kind = DLC_ID_NUMBER,
     .shared_topic = {true, true},
     .stamps = DLC_STAMPS_UNSTATED,
     .topic = topic,

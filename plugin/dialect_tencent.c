@@ -163,6 +163,7 @@ const struct dlc_dialect dlc_tencent = {
     .product_max = TC_PRODUCT_MAX,
     .device_max = TC_DEVICE_MAX,
     .request_qos = 0,
+    .id_kind = DLC_ID_NONE,
     .shared_topic = {true, true},
     .stamps = DLC_STAMPS_UNSTATED,
     .topic = topic,

@@ -203,6 +203,7 @@ const struct dlc_dialect dlc_tuya = {
     .product_max = 0,
     .device_max = TUYA_DEVICE_MAX,
     .request_qos = 0,
+    .id_kind = DLC_ID_STRING,
     .shared_topic = {true, true},
     .stamps = DLC_STAMPS_UNSTATED,
     .topic = topic,

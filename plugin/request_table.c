@@ -7,7 +7,7 @@
 enum rqt_state { RQT_FREE = 0, RQT_WAITING, RQT_ANSWERED, RQT_TIMED_OUT };
 
 struct rqt_entry {
-	int64_t id;
+	struct dlc_id id;
 	int64_t sent_ns;
 	enum rqt_state state;
 };
@@ -20,8 +20,6 @@ struct rqt_table {
 	 * scans the table only once one may be overdue. */
 	int64_t oldest_ns;
 	int64_t timeout_ns;
-	int64_t last_id;
-	bool any;
 };
 
 struct rqt_table *rqt_create(int64_t timeout_ns)
@@ -37,34 +35,38 @@ void rqt_destroy(struct rqt_table *t)
 	free(t);
 }
 
-int64_t rqt_add(struct rqt_table *t, int64_t want_id, int64_t mono_ns)
+void rqt_add(struct rqt_table *t, const struct dlc_id *id, int64_t mono_ns)
 {
-	/* Ids only grow, so two requests in the same millisecond, or after the system clock was
-	 * stepped back, still differ and no old answer can match a new request. */
-	int64_t id = (t->any && want_id <= t->last_id) ? t->last_id + 1 : want_id;
 	struct rqt_entry *e = &t->e[t->next];
 
 	if (e->state == RQT_WAITING)
 		t->waiting--;
 	if (t->waiting == 0 || mono_ns < t->oldest_ns)
 		t->oldest_ns = mono_ns;
-	e->id = id;
+	e->id = *id;
 	e->sent_ns = mono_ns;
 	e->state = RQT_WAITING;
 	t->waiting++;
 	t->next = (t->next + 1) % RQT_CAPACITY;
-	t->last_id = id;
-	t->any = true;
-	return id;
 }
 
-static int find(const struct rqt_table *t, int64_t id)
+/* The entry an answer with id refers to, or -1. Ids are unique but for DLC_ID_NONE, which all
+ * such entries share: then the one waiting is meant or, with none waiting, the newest, so that
+ * a repeated or late answer is still told from an unknown one. */
+static int find(const struct rqt_table *t, const struct dlc_id *id)
 {
-	for (int i = 0; i < RQT_CAPACITY; i++) {
-		if (t->e[i].state != RQT_FREE && t->e[i].id == id)
+	int newest = -1;
+
+	for (unsigned n = 1; n <= RQT_CAPACITY; n++) {
+		int i = (int)((t->next + RQT_CAPACITY - n) % RQT_CAPACITY);
+		if (t->e[i].state == RQT_FREE || !dlc_same_id(&t->e[i].id, id))
+			continue;
+		if (t->e[i].state == RQT_WAITING)
 			return i;
+		if (newest < 0)
+			newest = i;
 	}
-	return -1;
+	return newest;
 }
 
 static bool overdue(const struct rqt_table *t, const struct rqt_entry *e, int64_t now_ns)
@@ -84,9 +86,9 @@ static enum rqt_match classify(const struct rqt_table *t, const struct rqt_entry
 	return RQT_MATCHED;
 }
 
-enum rqt_match rqt_find(const struct rqt_table *t, int64_t id, int64_t now_ns, int64_t *sent_ns)
+/* What an answer to entry i (-1: none) at now_ns is; on RQT_MATCHED gives the send time. */
+static enum rqt_match lookup(const struct rqt_table *t, int i, int64_t now_ns, int64_t *sent_ns)
 {
-	int i = find(t, id);
 	const struct rqt_entry *e = i < 0 ? NULL : &t->e[i];
 	enum rqt_match m = classify(t, e, now_ns);
 
@@ -95,12 +97,20 @@ enum rqt_match rqt_find(const struct rqt_table *t, int64_t id, int64_t now_ns, i
 	return m;
 }
 
-enum rqt_match rqt_match(struct rqt_table *t, int64_t id, int64_t now_ns, int64_t *sent_ns)
+enum rqt_match rqt_find(const struct rqt_table *t, const struct dlc_id *id, int64_t now_ns,
+                        int64_t *sent_ns)
 {
-	enum rqt_match m = rqt_find(t, id, now_ns, sent_ns);
+	return lookup(t, find(t, id), now_ns, sent_ns);
+}
+
+enum rqt_match rqt_match(struct rqt_table *t, const struct dlc_id *id, int64_t now_ns,
+                         int64_t *sent_ns)
+{
+	int i = find(t, id);
+	enum rqt_match m = lookup(t, i, now_ns, sent_ns);
 
 	if (m == RQT_MATCHED) {
-		t->e[find(t, id)].state = RQT_ANSWERED;
+		t->e[i].state = RQT_ANSWERED;
 		t->waiting--;
 	}
 	return m;

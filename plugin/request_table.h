@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * request_table: the requests in flight, keyed by the deviceSendTime the platform echoes.
+ * request_table: the requests in flight, keyed by the id their answers carry (struct dlc_id:
+ * an echoed number, a message id, or none).
  *
- * Each id is used once: an answered, expired or overwritten request never matches again, so a
- * replayed or late response cannot become a sample. The table is a small ring; an entry lives
- * until its slot is reused, which lets a late or repeated answer be told from an unknown one.
+ * Each request is matched once: an answered, expired or overwritten request never matches
+ * again, so a replayed or late response cannot become a sample. The table is a small ring; an
+ * entry lives until its slot is reused, which lets a late or repeated answer be told from an
+ * unknown one. Requests without an id (DLC_ID_NONE) all look alike: the caller keeps one in
+ * flight at a time, and an answer goes to the one waiting, if any.
  */
 #ifndef IOTNTP_REQUEST_TABLE_H
 #define IOTNTP_REQUEST_TABLE_H
 
 #include <stdint.h>
+
+#include "dialect.h"
 
 /* Slots in the ring: several bursts of the largest size. */
 #define RQT_CAPACITY 64
@@ -29,14 +34,16 @@ struct rqt_table *rqt_create(int64_t timeout_ns);
 /* Frees the table. */
 void rqt_destroy(struct rqt_table *t);
 
-/* Records a request sent at mono_ns; returns its id: want_id, raised to stay unique. */
-int64_t rqt_add(struct rqt_table *t, int64_t want_id, int64_t mono_ns);
+/* Records a request named id, sent at mono_ns. The caller keeps ids unique. */
+void rqt_add(struct rqt_table *t, const struct dlc_id *id, int64_t mono_ns);
 
-/* Looks an echoed id up at now_ns without closing it; on RQT_MATCHED gives the send time. */
-enum rqt_match rqt_find(const struct rqt_table *t, int64_t id, int64_t now_ns, int64_t *sent_ns);
+/* Looks an answer's id up at now_ns without closing it; on RQT_MATCHED gives the send time. */
+enum rqt_match rqt_find(const struct rqt_table *t, const struct dlc_id *id, int64_t now_ns,
+                        int64_t *sent_ns);
 
-/* Matches an echoed id at now_ns; on RQT_MATCHED gives the send time and closes the entry. */
-enum rqt_match rqt_match(struct rqt_table *t, int64_t id, int64_t now_ns, int64_t *sent_ns);
+/* Matches an answer's id at now_ns; on RQT_MATCHED gives the send time and closes the entry. */
+enum rqt_match rqt_match(struct rqt_table *t, const struct dlc_id *id, int64_t now_ns,
+                         int64_t *sent_ns);
 
 /* Expires the outstanding requests older than the timeout; returns how many expired now. */
 unsigned rqt_expire(struct rqt_table *t, int64_t now_ns);

@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 
-#include "codec.h"
 #include "request_table.h"
 #include "schedule.h"
 
@@ -23,6 +22,9 @@ struct syn_engine {
 	int64_t burst_start_ns;
 	int64_t next_send_ns;
 	int64_t last_send_ns;
+	int64_t last_t1_ms; /* the last request's T1 */
+	uint32_t seq;       /* the last request's number */
+	bool unnamed;       /* the last request awaits syn_request_named */
 	unsigned sent_in_burst;
 	unsigned burst_now;         /* requests this poll sends, as the schedule allows */
 	struct est_estimate before; /* the estimate as the poll started */
@@ -88,7 +90,13 @@ static int64_t spacing(const struct syn_engine *e)
 	return e->cfg.spacing_ns;
 }
 
-bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms, int64_t *id)
+/* Counts the requests that timed out by raw_ns. */
+static void expire(struct syn_engine *e, int64_t raw_ns)
+{
+	e->count.timed_out += rqt_expire(e->requests, raw_ns);
+}
+
+bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms, struct syn_request *req)
 {
 	if (e->phase == SYN_IDLE) {
 		if (e->started && raw_ns < e->next_poll_ns)
@@ -111,29 +119,52 @@ bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms, int6
 	}
 	if (e->phase != SYN_SENDING || raw_ns < e->next_send_ns)
 		return false;
+	if (e->cfg.one_in_flight) {
+		/* Answers that name no request are told apart by their order alone. */
+		expire(e, raw_ns);
+		if (rqt_outstanding(e->requests) > 0)
+			return false;
+	}
 
-	*id = rqt_add(e->requests, real_ms, raw_ns);
+	/* T1 only grows, so that two requests in the same ms, or after the system clock was
+	 * stepped back, still differ, and no old answer that echoes T1 matches a new request. */
+	req->t1_ms = (e->count.sent > 0 && real_ms <= e->last_t1_ms) ? e->last_t1_ms + 1 : real_ms;
+	req->seq = ++e->seq;
+	e->last_t1_ms = req->t1_ms;
+	e->unnamed = true;
 	sch_sent(e->schedule, raw_ns);
 	e->count.sent++;
 	e->last_send_ns = raw_ns;
 	/* Spacing counts from the schedule, not from a late tick, so a slow loop does not
-	 * stretch the burst. */
-	e->next_send_ns += spacing(e);
+	 * stretch the burst; but a request that waited for the answer before it keeps the
+	 * spacing to the next, whose rate the platform limits. */
+	if (e->cfg.one_in_flight)
+		e->next_send_ns = raw_ns + spacing(e);
+	else
+		e->next_send_ns += spacing(e);
 	if (++e->sent_in_burst >= e->burst_now)
 		e->phase = SYN_WAITING;
 	return true;
 }
 
-static enum syn_verdict from_codec(enum cdc_status st)
+void syn_request_named(struct syn_engine *e, const struct dlc_id *id)
+{
+	if (!e->unnamed)
+		return;
+	rqt_add(e->requests, id, e->last_send_ns);
+	e->unnamed = false;
+}
+
+static enum syn_verdict from_status(enum dlc_status st)
 {
 	switch (st) {
-	case CDC_TOO_LARGE:
+	case DLC_TOO_LARGE:
 		return SYN_REJ_TOO_LARGE;
-	case CDC_NOT_JSON:
+	case DLC_NOT_JSON:
 		return SYN_REJ_NOT_JSON;
-	case CDC_MISSING_FIELD:
+	case DLC_MISSING_FIELD:
 		return SYN_REJ_MISSING_FIELD;
-	case CDC_BAD_TIME:
+	case DLC_BAD_TIME:
 		return SYN_REJ_BAD_TIME;
 	default:
 		return SYN_REJ_BAD_VALUE;
@@ -164,34 +195,30 @@ static enum syn_verdict from_exchange(enum xch_status st)
 	}
 }
 
-static enum syn_verdict judge(struct syn_engine *e, const void *payload, size_t len, int64_t raw_ns,
+static enum syn_verdict judge(struct syn_engine *e, const struct dlc_answer *a, int64_t raw_ns,
                               const struct timespec *real)
 {
-	struct cdc_response r;
 	struct xch_sample s;
 	int64_t sent_ns;
 
-	enum cdc_status cs = cdc_decode_response(payload, len, &r);
-	if (cs != CDC_OK)
-		return from_codec(cs);
 	/* No request waits longer than the timeout, so no genuine answer took longer to make. */
-	if (r.server_send - r.server_recv > e->cfg.timeout_ns / XCH_NS_PER_MS)
+	if (a->t3_ms - a->t2_ms > e->cfg.timeout_ns / XCH_NS_PER_MS)
 		return SYN_REJ_SLOW_SERVER;
-	enum rqt_match m = rqt_find(e->requests, r.device_send, raw_ns, &sent_ns);
+	enum rqt_match m = rqt_find(e->requests, &a->id, raw_ns, &sent_ns);
 	if (m != RQT_MATCHED)
 		return from_match(m);
 	/* The request is closed only once the answer proved sound, so a forged answer with
 	 * impossible times cannot use up the real answer's slot. */
-	enum xch_status xs = xch_compute(r.server_recv, r.server_send, raw_ns - sent_ns, real, &s);
+	enum xch_status xs = xch_compute(a->t2_ms, a->t3_ms, raw_ns - sent_ns, real, &s);
 	if (xs != XCH_OK)
 		return from_exchange(xs);
-	rqt_match(e->requests, r.device_send, raw_ns, &sent_ns);
+	rqt_match(e->requests, &a->id, raw_ns, &sent_ns);
 	s.recv_raw_ns = raw_ns;
 	int64_t t4_ns = (int64_t)real->tv_sec * XCH_NS_PER_S + real->tv_nsec;
 	e->last_exchange = (struct syn_exchange){
 	    .t1_ms = (t4_ns - (raw_ns - sent_ns)) / XCH_NS_PER_MS,
-	    .t2_ms = r.server_recv,
-	    .t3_ms = r.server_send,
+	    .t2_ms = a->t2_ms,
+	    .t3_ms = a->t3_ms,
 	    .t4_ms = t4_ns / XCH_NS_PER_MS,
 	    .sample = s,
 	};
@@ -202,8 +229,8 @@ static enum syn_verdict judge(struct syn_engine *e, const void *payload, size_t 
 	struct est_exchange x = {
 	    .send_raw_ns = sent_ns,
 	    .recv_raw_ns = raw_ns,
-	    .server_recv_ms = r.server_recv,
-	    .server_send_ms = r.server_send,
+	    .server_recv_ms = a->t2_ms,
+	    .server_send_ms = a->t3_ms,
 	};
 	/* Held or completing a step, it is the estimator's to judge: the poll was answered. */
 	est_add(e->estimator, &x);
@@ -222,10 +249,18 @@ void syn_count_verdict(struct syn_engine *e, enum syn_verdict v)
 		e->count.rejected++;
 }
 
-enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t len, int64_t raw_ns,
-                              const struct timespec *real)
+enum syn_verdict syn_answer(struct syn_engine *e, const struct dlc_answer *a, int64_t raw_ns,
+                            const struct timespec *real)
 {
-	enum syn_verdict v = judge(e, payload, len, raw_ns, real);
+	enum syn_verdict v = judge(e, a, raw_ns, real);
+
+	syn_count_verdict(e, v);
+	return v;
+}
+
+enum syn_verdict syn_undecoded(struct syn_engine *e, enum dlc_status st)
+{
+	enum syn_verdict v = from_status(st);
 
 	syn_count_verdict(e, v);
 	return v;
@@ -268,7 +303,7 @@ static int64_t late_after(const struct syn_engine *e)
 
 bool syn_poll_done(struct syn_engine *e, int64_t raw_ns, struct syn_poll_result *res)
 {
-	e->count.timed_out += rqt_expire(e->requests, raw_ns);
+	expire(e, raw_ns);
 	if (e->phase != SYN_WAITING)
 		return false;
 	if (rqt_outstanding(e->requests) > 0 && raw_ns - e->last_send_ns <= e->cfg.timeout_ns &&
@@ -305,8 +340,14 @@ int64_t syn_next_due_ns(const struct syn_engine *e, int64_t raw_ns)
 {
 	if (e->phase == SYN_IDLE)
 		return e->started ? e->next_poll_ns : raw_ns;
-	if (e->phase == SYN_SENDING)
+	if (e->phase == SYN_SENDING) {
+		/* With one in flight, the next waits for its answer or its timeout. */
+		int64_t timeout = e->last_send_ns + e->cfg.timeout_ns + 1;
+		if (e->cfg.one_in_flight && rqt_outstanding(e->requests) > 0 &&
+		    timeout > e->next_send_ns)
+			return timeout;
 		return e->next_send_ns;
+	}
 	if (rqt_outstanding(e->requests) == 0)
 		return raw_ns;
 	/* The first instant syn_poll_done's waits are over: they end strictly after. */

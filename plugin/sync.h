@@ -8,7 +8,9 @@
  * sends within the budget of requests a day, is the schedule's business (schedule.h): quickly
  * at the start, when sync is gained or lost and when the estimate is in doubt, steadily
  * otherwise. The one clock is CLOCK_MONOTONIC_RAW, which no slew or step of the system clock
- * touches; the caller reads the clocks and does the I/O.
+ * touches; the caller reads the clocks and does the I/O. The engine knows no platform: it asks
+ * for neutral requests, which the caller writes in the platform's dialect (dialect.h), and
+ * takes the answers decoded, matched to their requests by the id the dialect gave.
  */
 #ifndef IOTNTP_SYNC_H
 #define IOTNTP_SYNC_H
@@ -18,6 +20,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "dialect.h"
 #include "estimator.h"
 #include "exchange.h"
 
@@ -68,13 +71,23 @@ struct syn_config {
 	 * truncates to whole ms (as Java's currentTimeMillis does), [-0.5, 0.5) ms if it rounds. */
 	int64_t stamp_lo_ns;
 	int64_t stamp_hi_ns;
+	/* The platform's answers name no request (DLC_ID_NONE): one request is in flight at a
+	 * time, and an answer is taken as the answer to it. */
+	bool one_in_flight;
+};
+
+/* A request to send, as the engine wants it: the caller writes it in the platform's dialect. */
+struct syn_request {
+	int64_t t1_ms; /* CLOCK_REALTIME ms at sending, raised where needed to grow strictly from
+	                  one request to the next, so that an echoed T1 names one request */
+	uint32_t seq;  /* the request's number, from 1: tells requests apart however named */
 };
 
 /* One exchange as measured, all four timestamps in ms, for analysis. */
 struct syn_exchange {
 	int64_t t1_ms; /* our send time, as CLOCK_REALTIME at receipt minus the interval */
-	int64_t t2_ms; /* serverRecvTime */
-	int64_t t3_ms; /* serverSendTime */
+	int64_t t2_ms; /* the platform received the request */
+	int64_t t3_ms; /* the platform sent the answer */
 	int64_t t4_ms; /* our receive time, CLOCK_REALTIME */
 	struct xch_sample sample;
 };
@@ -126,13 +139,23 @@ struct syn_engine *syn_create(const struct syn_config *cfg);
 /* Frees the engine. */
 void syn_destroy(struct syn_engine *e);
 
-/* Whether a request is due at raw_ns; if so records it as sent and gives the id to publish. */
-bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms, int64_t *id);
+/* Whether a request is due at raw_ns; if so counts it as sent and gives what to send. */
+bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms,
+                     struct syn_request *req);
 
-/* Takes a response payload received at raw_ns (CLOCK_MONOTONIC_RAW) and real (CLOCK_REALTIME,
- * only for the exchange's record and the classic offset of the exchange topic). */
-enum syn_verdict syn_response(struct syn_engine *e, const void *payload, size_t len, int64_t raw_ns,
-                              const struct timespec *real);
+/* Names the request syn_request_due gave last with the id its encoding gave; until then no
+ * answer matches it. */
+void syn_request_named(struct syn_engine *e, const struct dlc_id *id);
+
+/* Takes an answer the dialect decoded, received at raw_ns (CLOCK_MONOTONIC_RAW) and real
+ * (CLOCK_REALTIME, only for the exchange's record and the classic offset of the exchange
+ * topic). */
+enum syn_verdict syn_answer(struct syn_engine *e, const struct dlc_answer *a, int64_t raw_ns,
+                            const struct timespec *real);
+
+/* Counts a response the dialect refused (st neither DLC_OK nor DLC_NOT_OURS) under the verdict
+ * for that, which it returns. */
+enum syn_verdict syn_undecoded(struct syn_engine *e, enum dlc_status st);
 
 /* Counts a verdict; for responses the caller dropped before they reached the engine. */
 void syn_count_verdict(struct syn_engine *e, enum syn_verdict v);

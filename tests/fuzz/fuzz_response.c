@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * fuzz_response: a response payload as it arrives from the bridge, through the codec and the
- * sync engine's whole validator path (request table, exchange arithmetic, burst selection).
+ * fuzz_response: a response payload as it arrives from the bridge, through Alibaba's dialect
+ * (the codec) and the sync engine's whole validator path (request table, exchange arithmetic,
+ * burst selection), as the broker adapter hands it over.
  *
  * Each input is offered to fresh engines with a burst outstanding: in time, again (a replay),
  * after the timeout, and with the system clock unset (1970) or far in the future. Besides
  * crashes, leaks and undefined behaviour, the engine's promises are checked: only a payload
  * the codec accepts, echoing a request really sent, can become a sample; an answer is used
- * once; a sample's round trip is within the configured maximum; and the codec's fast scan
- * agrees with its general parser.
+ * once; a sample's round trip is within the configured maximum; the codec's fast scan agrees
+ * with its general parser; and the dialect reads every payload as the codec does.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 
 #include "codec.h"
+#include "dialect.h"
 #include "sync.h"
 
 #define MS INT64_C(1000000)
@@ -51,15 +53,24 @@ struct burst {
 	unsigned count;
 };
 
-/* Ticks the engine every 50 ms until the burst is sent; records the ids published. */
+/* Ticks the engine every 50 ms until the burst is sent, written and named in Alibaba's
+ * dialect; records the ids published. */
 static void send_burst(struct syn_engine *e, struct burst *b)
 {
+	const struct dlc_dialect *aliyun = dlc_find("aliyun");
+
 	b->count = 0;
 	for (int64_t t = 0; t <= 2000 * MS; t += 50 * MS) {
-		int64_t id;
-		if (syn_request_due(e, MONO_START + t, REAL_START + t / MS, &id)) {
+		struct syn_request req;
+		struct dlc_id id;
+		char text[DLC_BUF_SIZE];
+		if (syn_request_due(e, MONO_START + t, REAL_START + t / MS, &req)) {
+			CHECK(aliyun->encode_request(req.t1_ms, req.seq, &id, text, sizeof(text)) >
+			      0);
+			CHECK(id.kind == DLC_ID_NUMBER && id.number == req.t1_ms);
+			syn_request_named(e, &id);
 			CHECK(b->count < sizeof(b->ids) / sizeof(b->ids[0]));
-			b->ids[b->count++] = id;
+			b->ids[b->count++] = req.t1_ms;
 		}
 	}
 	CHECK(b->count == config.burst);
@@ -85,7 +96,16 @@ static enum syn_verdict offer(struct syn_engine *e, const struct burst *b, const
                               const uint8_t *data, size_t size, int64_t mono_ns,
                               const struct timespec *real)
 {
-	enum syn_verdict v = syn_response(e, data, size, mono_ns, real);
+	struct dlc_answer a;
+	enum dlc_status st = dlc_find("aliyun")->decode_response(data, size, &a);
+
+	/* The dialect reads the payload as the codec does. */
+	CHECK((st == DLC_OK) == (d->status == CDC_OK));
+	CHECK(st != DLC_NOT_OURS);
+	if (st == DLC_OK)
+		CHECK(a.id.kind == DLC_ID_NUMBER && a.id.number == d->r.device_send &&
+		      a.t2_ms == d->r.server_recv && a.t3_ms == d->r.server_send);
+	enum syn_verdict v = st == DLC_OK ? syn_answer(e, &a, mono_ns, real) : syn_undecoded(e, st);
 
 	CHECK((unsigned)v < SYN_VERDICT_COUNT);
 	/* Only the caller tells where a message came from. */

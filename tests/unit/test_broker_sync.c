@@ -201,6 +201,44 @@ static void an_answer_nobody_asked_for_is_counted_unknown_and_changes_nothing(vo
 	play_stop(ud);
 }
 
+static void answers_the_platforms_dialect_refuses_are_counted_by_why_in_the_status(void)
+{
+	void *ud;
+	char big[600];
+	static const char *const bad[][2] = {
+	    {"not json", "not_json"},
+	    {"{\"deviceSendTime\":\"1\"}", "missing_field"},
+	    {"{\"deviceSendTime\":\"x\",\"serverRecvTime\":\"1795554000110\","
+	     "\"serverSendTime\":\"1795554000115\"}",
+	     "bad_value"},
+	    {"{\"deviceSendTime\":\"1\",\"serverRecvTime\":\"100\",\"serverSendTime\":\"101\"}",
+	     "bad_time"},
+	};
+
+	CU_ASSERT_EQUAL_FATAL(play_start(&ud, (const char *const[]){"burst", "1", NULL}),
+	                      MOSQ_ERR_SUCCESS);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(stub_message(&play_bridge, PLAY_RESPONSE_TOPIC, bad[i][0], 0),
+		                MOSQ_ERR_SUCCESS);
+	/* Over the 512 bytes Alibaba's answers are read up to. */
+	memset(big, ' ', sizeof(big) - 1);
+	big[0] = '{';
+	big[sizeof(big) - 2] = '}';
+	big[sizeof(big) - 1] = '\0';
+	CU_ASSERT_EQUAL(stub_message(&play_bridge, PLAY_RESPONSE_TOPIC, big, 0), MOSQ_ERR_SUCCESS);
+	cJSON *st = play_poll(NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(play_number(st, "dropped_by", bad[i][1], NULL), 1);
+	CU_ASSERT_EQUAL(play_number(st, "dropped_by", "too_large", NULL), 1);
+	CU_ASSERT_EQUAL(play_number(st, "rejected", NULL), 5);
+	/* None of them stood in the way of the genuine answer. */
+	CU_ASSERT_EQUAL(play_number(st, "answered", NULL), 1);
+	CU_ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "synced")));
+	cJSON_Delete(st);
+	play_stop(ud);
+}
+
 int init_broker_sync_tests(void)
 {
 	static CU_TestInfo tests[] = {
@@ -212,6 +250,7 @@ int init_broker_sync_tests(void)
 	    RUNNER_TEST(a_step_of_the_system_clock_stops_chronys_samples_until_the_next_poll),
 	    RUNNER_TEST(each_accepted_exchange_is_published_on_the_exchange_topic_not_retained),
 	    RUNNER_TEST(an_answer_nobody_asked_for_is_counted_unknown_and_changes_nothing),
+	    RUNNER_TEST(answers_the_platforms_dialect_refuses_are_counted_by_why_in_the_status),
 	    CU_TEST_INFO_NULL,
 	};
 	return runner_add_suite("broker_sync", tests);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "dialect.h"
 #include "runner.h"
 
@@ -95,6 +96,11 @@ static void every_table_is_complete(void)
 		          d->encode_response != NULL);
 		CU_ASSERT(d->device_max > 0);
 		CU_ASSERT(d->request_qos == 0 || d->request_qos == 1);
+		/* The table says how its requests are named, as encode_request names them. */
+		char buf[DLC_BUF_SIZE];
+		struct dlc_id id;
+		CU_ASSERT_FATAL(d->encode_request(T0, 1, &id, buf, sizeof(buf)) > 0);
+		CU_ASSERT_EQUAL(id.kind, d->id_kind);
 	}
 }
 
@@ -605,6 +611,132 @@ static void corrupted_answers_never_crash_and_never_decode_to_other_stamps(void)
 	}
 }
 
+/* ---- Alibaba's dialect is the codec the plugin has always spoken ---- */
+
+static void aliyun_request_is_the_codecs_byte_for_byte(void)
+{
+	static const int64_t edges[] = {0, 1, 9, 10, T0, INT64_C(999999999999999999), INT64_MAX};
+	const struct dlc_dialect *d = d_of("aliyun");
+
+	srand(102509);
+	for (int n = 0; n < 5000; n++) {
+		char mine[DLC_BUF_SIZE], codec[CDC_BUF_SIZE];
+		struct dlc_id id;
+		int64_t t1 = n < (int)(sizeof(edges) / sizeof(edges[0]))
+		                 ? edges[n]
+		                 : ((int64_t)rand() << 31 | rand()) % (INT64_C(1) << 53);
+		int len = d->encode_request(t1, (uint32_t)rand(), &id, mine, sizeof(mine));
+		CU_ASSERT_FATAL(len > 0);
+		CU_ASSERT_EQUAL_FATAL(cdc_encode_request(codec, sizeof(codec), t1), len);
+		CU_ASSERT_STRING_EQUAL(mine, codec);
+		CU_ASSERT(id.kind == DLC_ID_NUMBER && id.number == t1);
+	}
+}
+
+/* What the dialect's decoder says for what the codec says. */
+static enum dlc_status as_dialect(enum cdc_status st)
+{
+	switch (st) {
+	case CDC_OK:
+		return DLC_OK;
+	case CDC_TOO_LARGE:
+		return DLC_TOO_LARGE;
+	case CDC_NOT_JSON:
+		return DLC_NOT_JSON;
+	case CDC_MISSING_FIELD:
+		return DLC_MISSING_FIELD;
+	case CDC_BAD_VALUE:
+		return DLC_BAD_VALUE;
+	case CDC_BAD_TIME:
+		return DLC_BAD_TIME;
+	}
+	return DLC_NOT_OURS;
+}
+
+/* Decodes len bytes of text both ways and asserts they agree, stamps included. */
+static void aliyun_decodes_as_the_codec(const char *text, size_t len)
+{
+	struct cdc_response r;
+	struct dlc_answer a;
+	char *copy = malloc(len > 0 ? len : 1);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
+	memcpy(copy, text, len);
+	enum cdc_status want = cdc_decode_response(copy, len, &r);
+	enum dlc_status st = d_of("aliyun")->decode_response(copy, len, &a);
+	free(copy);
+	CU_ASSERT_EQUAL(st, as_dialect(want));
+	if (st != DLC_OK || want != CDC_OK)
+		return;
+	CU_ASSERT(a.id.kind == DLC_ID_NUMBER && a.id.number == r.device_send);
+	CU_ASSERT(a.has_t1 && a.t1_ms == r.device_send);
+	CU_ASSERT(a.t2_ms == r.server_recv && a.t3_ms == r.server_send);
+}
+
+static void aliyun_answers_decode_as_the_codec_decodes_them(void)
+{
+	static const char *const payloads[] = {
+	    "{\"deviceSendTime\":\"1795554000000\",\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":1795554000000,\"serverRecvTime\":1795554000010,"
+	    "\"serverSendTime\":1795554000011}",
+	    "{ \"serverSendTime\" : \"1795554000011\", \"deviceSendTime\":\"5\",\n"
+	    "\"serverRecvTime\":\"1795554000010\", \"other\": [1e5, -2] }",
+	    "{\"deviceSendTime\":\"9223372036854775807\",\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":\"9223372036854775808\",\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":9007199254740993,\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":1e3,\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":\"7\",\"serverRecvTime\":\"946684799999\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":\"7\",\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"4102444800000\"}",
+	    "{\"deviceSendTime\":\"7\",\"serverRecvTime\":null,\"serverSendTime\":\"1\"}",
+	    "{\"deviceSendTime\":\"7\",\"serverRecvTime\":\"1795554000010\"}",
+	    "{\"deviceSendTime\":\"7\",\"serverRecvTime\":true,"
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"device\\u0053endTime\":\"7\",\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":\"07\",\"serverRecvTime\":\"1795554000010\","
+	    "\"serverSendTime\":\"1795554000011\"}",
+	    "{\"deviceSendTime\":7}",
+	    "{}",
+	    "[]",
+	    "{",
+	    "",
+	    "not json",
+	};
+
+	for (size_t i = 0; i < sizeof(payloads) / sizeof(payloads[0]); i++)
+		aliyun_decodes_as_the_codec(payloads[i], strlen(payloads[i]));
+
+	/* Around the codec's size limit: a good answer padded with white space. */
+	char big[CDC_MAX_PAYLOAD + 2];
+	const char *good = payloads[0];
+	for (size_t len = CDC_MAX_PAYLOAD - 1; len <= CDC_MAX_PAYLOAD + 1; len++) {
+		memset(big, ' ', sizeof(big));
+		memcpy(big, good, strlen(good));
+		aliyun_decodes_as_the_codec(big, len);
+	}
+
+	/* A good answer, cut short and corrupted byte by byte. */
+	srand(765244);
+	size_t len = strlen(good);
+	for (size_t n = 0; n < len; n++)
+		aliyun_decodes_as_the_codec(good, n);
+	for (int n = 0; n < 20000; n++) {
+		char bad[256];
+		memcpy(bad, good, len);
+		bad[rand() % len] = "0123456789\"{}:, .e-+\\x\n"[rand() % 23];
+		if (rand() % 2)
+			bad[rand() % len] = (char)(rand() % 256);
+		aliyun_decodes_as_the_codec(bad, len);
+	}
+}
+
 /* ---- topics ---- */
 
 static void each_dialect_names_the_documented_topics(void)
@@ -779,6 +911,8 @@ static CU_TestInfo tests[] = {
     RUNNER_TEST(payloads_that_are_not_one_json_object_are_refused_by_every_dialect),
     RUNNER_TEST(every_truncation_of_a_good_answer_is_refused),
     RUNNER_TEST(corrupted_answers_never_crash_and_never_decode_to_other_stamps),
+    RUNNER_TEST(aliyun_request_is_the_codecs_byte_for_byte),
+    RUNNER_TEST(aliyun_answers_decode_as_the_codec_decodes_them),
     RUNNER_TEST(each_dialect_names_the_documented_topics),
     RUNNER_TEST(identities_at_their_longest_fit_and_one_more_is_refused),
     RUNNER_TEST(identities_that_would_break_the_topic_are_refused),

@@ -7,13 +7,19 @@
  * ahead of the system clock. An answer leaves rtt/2 ms after the request, takes PROC_MS on the
  * platform and comes back in another rtt/2 ms, so its exact offset is AHEAD_MS and its round
  * trip rtt. The platform's time at raw time t is therefore (REAL0_MS + AHEAD_MS) ms + t.
+ *
+ * As the broker adapter does, the requests the engine asks for are written in a platform's
+ * dialect and its answers read in it: Alibaba's unless a test says otherwise, whose payloads
+ * are checked to be the ones the codec has always written.
  */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
+#include "dialect.h"
 #include "runner.h"
 #include "schedule.h"
 #include "sync.h"
@@ -42,12 +48,13 @@ static const struct syn_config base_cfg = {
 struct answer {
 	int64_t at_ns;
 	bool due;
-	char text[CDC_BUF_SIZE];
+	char text[DLC_BUF_SIZE];
 };
 
 struct sim {
 	struct syn_engine *e;
 	struct syn_config cfg;
+	const struct dlc_dialect *dialect; /* the platform's */
 	int64_t now_ns;
 	int64_t step_ms;      /* CLOCK_REALTIME minus REAL0 + CLOCK_MONOTONIC */
 	int (*rtt_ms)(int n); /* round trip of the n-th request, or NO_ANSWER */
@@ -100,13 +107,79 @@ static int response_text(char *buf, size_t size, int64_t id, int64_t recv_ms, in
 	                id, recv_ms, send_ms);
 }
 
-static void sim_start(int (*rtt_ms)(int n), const struct syn_config *cfg)
+static const struct dlc_dialect *dialect(const char *name)
+{
+	const struct dlc_dialect *d = dlc_find(name);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	return d;
+}
+
+/* Writes the request the engine asked for in dialect d and names it after the id the dialect
+ * gave, as the broker adapter does; returns the payload's length. */
+static int send_request(const struct dlc_dialect *d, struct syn_engine *e,
+                        const struct syn_request *req, char *text, size_t size)
+{
+	struct dlc_id id;
+	int n = d->encode_request(req->t1_ms, req->seq, &id, text, size);
+
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL(id.kind, d->id_kind);
+	syn_request_named(e, &id);
+	return n;
+}
+
+/* Whether a request is due at raw_ns; if so sends it in Alibaba's dialect and gives its id, the
+ * T1 its answer echoes. The payload is byte for byte the one the codec wrote for that id. */
+static bool request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms, int64_t *id)
+{
+	struct syn_request req;
+	char text[DLC_BUF_SIZE], codec_text[CDC_BUF_SIZE];
+
+	if (!syn_request_due(e, raw_ns, real_ms, &req))
+		return false;
+	send_request(dialect("aliyun"), e, &req, text, sizeof(text));
+	CU_ASSERT_FATAL(cdc_encode_request(codec_text, sizeof(codec_text), req.t1_ms) > 0);
+	CU_ASSERT_STRING_EQUAL(text, codec_text);
+	*id = req.t1_ms;
+	return true;
+}
+
+/* Hands a response payload to the engine as the broker adapter does: decoded in dialect d. */
+static enum syn_verdict deliver(const struct dlc_dialect *d, struct syn_engine *e, const char *text,
+                                int64_t raw_ns, const struct timespec *real)
+{
+	struct dlc_answer a;
+	enum dlc_status st = d->decode_response(text, strlen(text), &a);
+
+	CU_ASSERT_FATAL(st != DLC_NOT_OURS);
+	return st == DLC_OK ? syn_answer(e, &a, raw_ns, real) : syn_undecoded(e, st);
+}
+
+/* The platform's answer to a request, received at recv_ms and sent at send_ms, as the
+ * dialect's platform side (the serve role) writes it. */
+static void platform_answer(const struct dlc_dialect *d, const char *request, int len,
+                            int64_t recv_ms, int64_t send_ms, char *out, size_t size)
+{
+	struct dlc_request r;
+
+	CU_ASSERT_EQUAL_FATAL(d->decode_request(request, (size_t)len, &r), DLC_OK);
+	CU_ASSERT_FATAL(d->encode_response(&r, recv_ms, send_ms, out, size) > 0);
+}
+
+static void sim_start_in(const struct dlc_dialect *d, int (*rtt_ms)(int n),
+                         const struct syn_config *cfg)
 {
 	memset(&sim, 0, sizeof(sim));
+	sim.dialect = d;
 	sim.cfg = *cfg;
 	sim.rtt_ms = rtt_ms;
 	sim.e = syn_create(cfg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sim.e);
+}
+
+static void sim_start(int (*rtt_ms)(int n), const struct syn_config *cfg)
+{
+	sim_start_in(dialect("aliyun"), rtt_ms, cfg);
 }
 
 static void sim_stop(void)
@@ -118,7 +191,7 @@ static void sim_stop(void)
 static void sim_tick(void)
 {
 	int64_t t = sim.now_ns;
-	int64_t id;
+	struct syn_request req;
 	struct syn_poll_result res;
 
 	for (int n = 0; n < sim.requests; n++) {
@@ -126,27 +199,35 @@ static void sim_tick(void)
 		if (!a->due || a->at_ns > t)
 			continue;
 		struct timespec real = real_ts(t);
-		enum syn_verdict v = syn_response(sim.e, a->text, strlen(a->text), t, &real);
+		enum syn_verdict v = deliver(sim.dialect, sim.e, a->text, t, &real);
 		CU_ASSERT_FATAL((unsigned)v < SYN_VERDICT_COUNT);
 		sim.verdicts[v]++;
 		a->due = false;
 	}
-	while (syn_request_due(sim.e, t, real_ms(t), &id)) {
+	while (syn_request_due(sim.e, t, real_ms(t), &req)) {
+		char text[DLC_BUF_SIZE];
+		int len = send_request(sim.dialect, sim.e, &req, text, sizeof(text));
 		int n = sim.requests++;
 		CU_ASSERT_FATAL(n < MAX_REQ);
 		if (n % (int)sim.cfg.burst == 0) {
 			CU_ASSERT_FATAL(n / (int)sim.cfg.burst < MAX_POLL);
 			sim.poll_start_ns[n / (int)sim.cfg.burst] = t;
 		}
-		sim.ids[n] = id;
+		sim.ids[n] = req.t1_ms;
 		sim.sent_ns[n] = t;
 		int rtt = sim.rtt_ms(n);
 		if (rtt != NO_ANSWER) {
 			int64_t t2 = real_ms(t + rtt / 2 * MS) + AHEAD_MS;
 			if (sim.jump_at_ns != 0 && t >= sim.jump_at_ns)
 				t2 += sim.jump_ms;
-			response_text(sim.answers[n].text, sizeof(sim.answers[n].text), id, t2,
-			              t2 + PROC_MS);
+			platform_answer(sim.dialect, text, len, t2, t2 + PROC_MS,
+			                sim.answers[n].text, sizeof(sim.answers[n].text));
+			if (strcmp(sim.dialect->name, "aliyun") == 0) {
+				/* The answer these tests always gave. */
+				char want[DLC_BUF_SIZE];
+				response_text(want, sizeof(want), req.t1_ms, t2, t2 + PROC_MS);
+				CU_ASSERT_STRING_EQUAL(sim.answers[n].text, want);
+			}
 			sim.answers[n].at_ns = t + (rtt + PROC_MS) * MS;
 			sim.answers[n].due = true;
 		}
@@ -191,7 +272,7 @@ static void first_poll_is_due_at_once(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	/* Whatever CLOCK_MONOTONIC reads at start. */
-	CU_ASSERT_TRUE(syn_request_due(e, 123456789 * MS, REAL0_MS, &id));
+	CU_ASSERT_TRUE(request_due(e, 123456789 * MS, REAL0_MS, &id));
 	CU_ASSERT_EQUAL(id, REAL0_MS);
 	CU_ASSERT_EQUAL(syn_counters(e)->sent, 1);
 	CU_ASSERT_FALSE(syn_synced(e));
@@ -239,16 +320,16 @@ static void late_tick_does_not_stretch_the_burst(void)
 
 	/* The first burst, unsynchronised: 50 ms apart. */
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-	CU_ASSERT_TRUE(syn_request_due(e, 0, REAL0_MS, &id));
-	CU_ASSERT_FALSE(syn_request_due(e, 49 * MS, REAL0_MS + 49, &id));
+	CU_ASSERT_TRUE(request_due(e, 0, REAL0_MS, &id));
+	CU_ASSERT_FALSE(request_due(e, 49 * MS, REAL0_MS + 49, &id));
 	/* The loop woke 25 ms late for the second request... */
-	CU_ASSERT_TRUE(syn_request_due(e, 75 * MS, REAL0_MS + 75, &id));
+	CU_ASSERT_TRUE(request_due(e, 75 * MS, REAL0_MS + 75, &id));
 	/* ...the third is still due on schedule, at 100 ms. */
-	CU_ASSERT_FALSE(syn_request_due(e, 99 * MS, REAL0_MS + 99, &id));
-	CU_ASSERT_TRUE(syn_request_due(e, 100 * MS, REAL0_MS + 100, &id));
-	CU_ASSERT_TRUE(syn_request_due(e, 150 * MS, REAL0_MS + 150, &id));
+	CU_ASSERT_FALSE(request_due(e, 99 * MS, REAL0_MS + 99, &id));
+	CU_ASSERT_TRUE(request_due(e, 100 * MS, REAL0_MS + 100, &id));
+	CU_ASSERT_TRUE(request_due(e, 150 * MS, REAL0_MS + 150, &id));
 	/* Burst complete: nothing more until the poll is over. */
-	CU_ASSERT_FALSE(syn_request_due(e, 800 * MS, REAL0_MS + 800, &id));
+	CU_ASSERT_FALSE(request_due(e, 800 * MS, REAL0_MS + 800, &id));
 	CU_ASSERT_EQUAL(syn_counters(e)->sent, 4);
 	syn_destroy(e);
 }
@@ -355,7 +436,7 @@ static void lost_request_ends_the_poll_early(void)
 	sim_start(rtt_20, &base_cfg);
 	struct syn_poll_result res;
 	int64_t id;
-	CU_ASSERT_TRUE(syn_request_due(sim.e, 0, REAL0_MS, &id));
+	CU_ASSERT_TRUE(request_due(sim.e, 0, REAL0_MS, &id));
 	CU_ASSERT_FALSE(syn_poll_done(sim.e, SYN_LATE_MIN_NS, &res));
 	sim_stop();
 }
@@ -622,19 +703,26 @@ static void answers_over_max_rtt_never_reach_the_estimate(void)
 /* Sends one response payload at raw ms t, with realtime following it. Every verdict these give
  * is asserted, so when the tests pass each response the engine refused is one a test fed it to
  * be refused: those are counted as bad inputs as they go. */
-static enum syn_verdict respond(struct syn_engine *e, const char *text, int64_t t)
+static enum syn_verdict respond_in(const struct dlc_dialect *d, struct syn_engine *e,
+                                   const char *text, int64_t t)
 {
 	struct timespec real = real_ts(t * MS);
-	enum syn_verdict v = syn_response(e, text, strlen(text), t * MS, &real);
+	enum syn_verdict v = deliver(d, e, text, t * MS, &real);
 	if (v != SYN_ACCEPTED && v != SYN_DISCARDED_RTT)
 		runner_add_figure("bad_inputs", 1);
 	return v;
 }
 
+/* The same in Alibaba's dialect. */
+static enum syn_verdict respond(struct syn_engine *e, const char *text, int64_t t)
+{
+	return respond_in(dialect("aliyun"), e, text, t);
+}
+
 static enum syn_verdict answer(struct syn_engine *e, int64_t id, int64_t recv_ms, int64_t send_ms,
                                int64_t t)
 {
-	char text[CDC_BUF_SIZE];
+	char text[DLC_BUF_SIZE];
 	response_text(text, sizeof(text), id, recv_ms, send_ms);
 	return respond(e, text, t);
 }
@@ -648,19 +736,19 @@ static void bad_and_unwanted_responses_are_counted_by_verdict(void)
 	const int64_t P = REAL0_MS + AHEAD_MS; /* platform time at mono 0 */
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, real_ms(0), &id[0]));
+	CU_ASSERT_TRUE_FATAL(request_due(e, 0, real_ms(0), &id[0]));
 	/* 20 ms round trip, then the same answer again. */
 	CU_ASSERT_EQUAL(answer(e, id[0], P + 10, P + 12, 22), SYN_ACCEPTED);
 	CU_ASSERT_EQUAL(answer(e, id[0], P + 10, P + 12, 23), SYN_REJ_DUPLICATE);
 	/* An id never sent. */
 	CU_ASSERT_EQUAL(answer(e, id[0] - 1000, P + 10, P + 12, 24), SYN_REJ_UNKNOWN);
-	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 200 * MS, real_ms(200 * MS), &id[1]));
-	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 400 * MS, real_ms(400 * MS), &id[2]));
+	CU_ASSERT_TRUE_FATAL(request_due(e, 200 * MS, real_ms(200 * MS), &id[1]));
+	CU_ASSERT_TRUE_FATAL(request_due(e, 400 * MS, real_ms(400 * MS), &id[2]));
 	/* Send before receive: rejected without using up the request... */
 	CU_ASSERT_EQUAL(answer(e, id[2], P + 415, P + 410, 420), SYN_REJ_SERVER_ORDER);
 	/* ...whose real answer still counts: 31 ms, 1 of them on the platform. */
 	CU_ASSERT_EQUAL(answer(e, id[2], P + 405, P + 406, 431), SYN_ACCEPTED);
-	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 600 * MS, real_ms(600 * MS), &id[3]));
+	CU_ASSERT_TRUE_FATAL(request_due(e, 600 * MS, real_ms(600 * MS), &id[3]));
 	/* Payloads the codec refuses. */
 	CU_ASSERT_EQUAL(respond(e, "not json", 601), SYN_REJ_NOT_JSON);
 	memset(big, ' ', sizeof(big) - 1);
@@ -724,9 +812,9 @@ static void realtime_out_of_range_is_its_own_verdict(void)
 	const int64_t platform_ms = time_t_64 ? REAL0_MS : INT64_C(4083955200000);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, REAL0_MS, &id));
+	CU_ASSERT_TRUE_FATAL(request_due(e, 0, REAL0_MS, &id));
 	response_text(text, sizeof(text), id, platform_ms, platform_ms);
-	CU_ASSERT_EQUAL(syn_response(e, text, strlen(text), 10 * MS, &real), SYN_REJ_OUT_OF_RANGE);
+	CU_ASSERT_EQUAL(deliver(dialect("aliyun"), e, text, 10 * MS, &real), SYN_REJ_OUT_OF_RANGE);
 	CU_ASSERT_EQUAL(syn_counters(e)->by_verdict[SYN_REJ_OUT_OF_RANGE], 1);
 	CU_ASSERT_EQUAL(syn_counters(e)->rejected, 1);
 	syn_destroy(e);
@@ -742,7 +830,7 @@ static void realtime_step_during_a_request_leaves_the_estimate_alone(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	sim.step_ms = 0;
 	for (int n = 0; n < 4; n++) {
-		CU_ASSERT_TRUE_FATAL(syn_request_due(e, n * 200 * MS, real_ms(n * 200 * MS), &id));
+		CU_ASSERT_TRUE_FATAL(request_due(e, n * 200 * MS, real_ms(n * 200 * MS), &id));
 		if (n == 0) {
 			/* The system clock is stepped 5 s forward while the first is in flight. */
 			sim.step_ms = 5000;
@@ -845,7 +933,7 @@ static void answer_claiming_more_processing_than_the_timeout_is_a_slow_server(vo
 	const int64_t P = REAL0_MS + AHEAD_MS;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, real_ms(0), &id));
+	CU_ASSERT_TRUE_FATAL(request_due(e, 0, real_ms(0), &id));
 	/* 1001 ms between the platform's receive and send times, with a 1000 ms timeout. */
 	CU_ASSERT_EQUAL(answer(e, id, P + 10, P + 1011, 15), SYN_REJ_SLOW_SERVER);
 	CU_ASSERT_EQUAL(answer(e, id, P + 10, P + 10 + 86400000, 16), SYN_REJ_SLOW_SERVER);
@@ -861,7 +949,7 @@ static void answer_claiming_more_processing_than_the_timeout_is_a_slow_server(vo
 	CU_ASSERT_EQUAL(c->rejected, 4);
 	CU_ASSERT_EQUAL(c->answered, 1);
 	for (int n = 1; n < 4; n++)
-		CU_ASSERT_TRUE_FATAL(syn_request_due(e, n * 200 * MS, real_ms(n * 200 * MS), &id));
+		CU_ASSERT_TRUE_FATAL(request_due(e, n * 200 * MS, real_ms(n * 200 * MS), &id));
 	CU_ASSERT_TRUE_FATAL(syn_poll_done(e, 1601 * MS, &res));
 	CU_ASSERT_TRUE_FATAL(res.answered);
 	assert_estimate(e, 1601 * MS, 11 * MS);
@@ -875,7 +963,7 @@ static void forged_answer_with_a_negative_round_trip_leaves_the_request_open(voi
 	const int64_t P = REAL0_MS + AHEAD_MS;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, real_ms(0), &id));
+	CU_ASSERT_TRUE_FATAL(request_due(e, 0, real_ms(0), &id));
 	/* 10 ms of processing claimed 5 ms after sending, and again 8 ms after. */
 	CU_ASSERT_EQUAL(answer(e, id, P + 1, P + 11, 5), SYN_REJ_NEGATIVE_RTT);
 	CU_ASSERT_EQUAL(answer(e, id, P + 1, P + 11, 8), SYN_REJ_NEGATIVE_RTT);
@@ -925,6 +1013,268 @@ static void verdict_names_are_distinct_snake_case(void)
 	CU_ASSERT_STRING_EQUAL(syn_verdict_name(SYN_VERDICT_COUNT), "unknown");
 }
 
+/* ---- how requests are named: echoed T1 (Alibaba), message ids (Tuya), none (Tencent) ---- */
+
+/* The round trip of the exchange the engine last took, in ms. */
+static int64_t last_rtt_ms(const struct syn_engine *e)
+{
+	struct syn_exchange x;
+
+	CU_ASSERT_TRUE_FATAL(syn_last_exchange(e, &x));
+	return x.sample.rtt_ns / MS;
+}
+
+static void t1_grows_strictly_whatever_the_system_clock_reads(void)
+{
+	struct syn_config cfg = base_cfg;
+	struct syn_engine *e;
+	int64_t id[5];
+	const int64_t P = REAL0_MS + AHEAD_MS;
+
+	cfg.burst = 5;
+	e = syn_create(&cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	/* The system clock reads the same ms for three requests... */
+	CU_ASSERT_TRUE_FATAL(request_due(e, 0, REAL0_MS, &id[0]));
+	CU_ASSERT_TRUE_FATAL(request_due(e, 50 * MS, REAL0_MS, &id[1]));
+	CU_ASSERT_TRUE_FATAL(request_due(e, 100 * MS, REAL0_MS, &id[2]));
+	CU_ASSERT_EQUAL(id[0], REAL0_MS);
+	CU_ASSERT_EQUAL(id[1], REAL0_MS + 1);
+	CU_ASSERT_EQUAL(id[2], REAL0_MS + 2);
+	/* ...then goes back an hour, to a T1 an old request may carry, and on again. */
+	CU_ASSERT_TRUE_FATAL(request_due(e, 150 * MS, REAL0_MS - 3600000, &id[3]));
+	CU_ASSERT_EQUAL(id[3], REAL0_MS + 3);
+	CU_ASSERT_TRUE_FATAL(request_due(e, 200 * MS, REAL0_MS + 200, &id[4]));
+	CU_ASSERT_EQUAL(id[4], REAL0_MS + 200);
+	/* Each answer matches its own request, by its send time. */
+	CU_ASSERT_EQUAL(answer(e, id[1], P + 60, P + 60, 70), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(last_rtt_ms(e), 20);
+	CU_ASSERT_EQUAL(answer(e, id[3], P + 160, P + 160, 175), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(last_rtt_ms(e), 25);
+	CU_ASSERT_EQUAL(answer(e, id[0], P + 90, P + 90, 180), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(last_rtt_ms(e), 180);
+	/* The T1 the stepped clock read was never sent. */
+	CU_ASSERT_EQUAL(answer(e, REAL0_MS - 3600000, P + 160, P + 160, 185), SYN_REJ_UNKNOWN);
+	syn_destroy(e);
+}
+
+static void t1_never_repeats_while_the_system_clock_wanders(void)
+{
+	struct syn_config cfg = base_cfg;
+	struct syn_engine *e;
+	int64_t last = 0, real = REAL0_MS;
+	uint32_t sent = 0;
+
+	cfg.timeout_ns = 100 * MS;
+	cfg.steady_ns = SCH_MIN_INTERVAL_NS;
+	e = syn_create(&cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	srand(20);
+	for (int64_t t = 0; t < 1000 * S && sent < 400; t += 10 * MS) {
+		struct syn_request req;
+		struct syn_poll_result res;
+		/* Back as well as forth, by up to 300 ms a step. */
+		real += 10 + rand() % 601 - 300;
+		if (syn_request_due(e, t, real, &req)) {
+			CU_ASSERT_FATAL(sent == 0 || req.t1_ms > last);
+			CU_ASSERT(req.t1_ms >= real);
+			CU_ASSERT_EQUAL(req.seq, ++sent);
+			last = req.t1_ms;
+		}
+		syn_poll_done(e, t, &res);
+	}
+	CU_ASSERT_EQUAL(sent, 400);
+	syn_destroy(e);
+}
+
+static void message_ids_match_only_their_own_request(void)
+{
+	const struct dlc_dialect *tuya = dialect("tuya");
+	struct syn_engine *e = syn_create(&base_cfg);
+	struct syn_request req;
+	char text[4][DLC_BUF_SIZE], ans[DLC_BUF_SIZE];
+	int len[4];
+	const int64_t P = REAL0_MS + AHEAD_MS;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	/* Three requests while the system clock reads the same ms: their msgIds differ. */
+	for (int k = 0; k < 3; k++) {
+		CU_ASSERT_TRUE_FATAL(syn_request_due(e, k * 50 * MS, REAL0_MS, &req));
+		len[k] = send_request(tuya, e, &req, text[k], sizeof(text[k]));
+	}
+	CU_ASSERT_STRING_NOT_EQUAL(text[0], text[1]);
+	CU_ASSERT_STRING_NOT_EQUAL(text[1], text[2]);
+	/* Answered out of order, each is matched by its msgId to its own send time. */
+	platform_answer(tuya, text[2], len[2], P + 110, P + 110, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tuya, e, ans, 120), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(last_rtt_ms(e), 20);
+	platform_answer(tuya, text[0], len[0], P + 65, P + 65, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tuya, e, ans, 130), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(last_rtt_ms(e), 130);
+	/* The same answer again is a duplicate. */
+	CU_ASSERT_EQUAL(respond_in(tuya, e, ans, 131), SYN_REJ_DUPLICATE);
+	/* A msgId this engine never sent, though written alike, is unknown. */
+	struct dlc_id never;
+	len[3] = tuya->encode_request(REAL0_MS, 9, &never, text[3], sizeof(text[3]));
+	platform_answer(tuya, text[3], len[3], P + 70, P + 70, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tuya, e, ans, 132), SYN_REJ_UNKNOWN);
+	platform_answer(tuya, text[1], len[1], P + 90, P + 90, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tuya, e, ans, 140), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(last_rtt_ms(e), 90);
+
+	const struct syn_counters *c = syn_counters(e);
+	CU_ASSERT_EQUAL(c->answered, 3);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_DUPLICATE], 1);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_UNKNOWN], 1);
+	CU_ASSERT_EQUAL(c->rejected, 2);
+	syn_destroy(e);
+}
+
+static void without_ids_one_request_is_in_flight_at_a_time(void)
+{
+	const struct dlc_dialect *tencent = dialect("tencent");
+	struct syn_config cfg = base_cfg;
+	struct syn_engine *e;
+	struct syn_request req;
+	struct syn_poll_result res;
+	char text[DLC_BUF_SIZE], ans[DLC_BUF_SIZE];
+	int len;
+	const int64_t P = REAL0_MS + AHEAD_MS;
+
+	cfg.one_in_flight = true;
+	e = syn_create(&cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, real_ms(0), &req));
+	len = send_request(tencent, e, &req, text, sizeof(text));
+	/* The burst's spacing is 50 ms, but the second waits for the first's answer or its
+	 * timeout. */
+	CU_ASSERT_FALSE(syn_request_due(e, 50 * MS, real_ms(50 * MS), &req));
+	CU_ASSERT_EQUAL(syn_next_due_ns(e, 50 * MS), 1000 * MS + 1);
+	platform_answer(tencent, text, len, P + 35, P + 36, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 70), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(last_rtt_ms(e), 69);
+	/* Answered: the second is due at once. */
+	CU_ASSERT(syn_next_due_ns(e, 70 * MS) <= 70 * MS);
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 70 * MS, real_ms(70 * MS), &req));
+	send_request(tencent, e, &req, text, sizeof(text));
+	/* It is never answered: the third waits for its timeout, and the spacing after it. */
+	CU_ASSERT_FALSE(syn_request_due(e, 120 * MS, real_ms(120 * MS), &req));
+	CU_ASSERT_EQUAL(syn_next_due_ns(e, 120 * MS), 1070 * MS + 1);
+	CU_ASSERT_FALSE(syn_request_due(e, 1070 * MS, real_ms(1070 * MS), &req));
+	CU_ASSERT_EQUAL(syn_counters(e)->timed_out, 0);
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 1070 * MS + 1, real_ms(1071 * MS), &req));
+	CU_ASSERT_EQUAL(syn_counters(e)->timed_out, 1);
+	len = send_request(tencent, e, &req, text, sizeof(text));
+	platform_answer(tencent, text, len, P + 1080, P + 1080, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 1090), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(last_rtt_ms(e), 19); /* 20 ms less 1 ns */
+	/* With none in flight, the same answer again is a duplicate. */
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 1095), SYN_REJ_DUPLICATE);
+	/* The fourth keeps the spacing from the third. */
+	CU_ASSERT_FALSE(syn_request_due(e, 1120 * MS, real_ms(1120 * MS), &req));
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 1120 * MS + 1, real_ms(1121 * MS), &req));
+	len = send_request(tencent, e, &req, text, sizeof(text));
+	platform_answer(tencent, text, len, P + 1130, P + 1130, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 1140), SYN_ACCEPTED);
+	CU_ASSERT_TRUE_FATAL(syn_poll_done(e, 1140 * MS, &res));
+	CU_ASSERT_TRUE(res.answered);
+
+	const struct syn_counters *c = syn_counters(e);
+	CU_ASSERT_EQUAL(c->sent, 4);
+	CU_ASSERT_EQUAL(c->answered, 3);
+	CU_ASSERT_EQUAL(c->timed_out, 1);
+	CU_ASSERT_EQUAL(c->by_verdict[SYN_REJ_DUPLICATE], 1);
+	CU_ASSERT_EQUAL(c->rejected, 1);
+	syn_destroy(e);
+}
+
+/* Not an answer before a request was sent, nor one to a request not yet named. */
+static void without_ids_an_answer_with_nothing_sent_is_unknown(void)
+{
+	struct syn_config cfg = base_cfg;
+	struct syn_engine *e;
+	struct syn_request req;
+	struct dlc_answer a = {.id = {.kind = DLC_ID_NONE},
+	                       .t2_ms = REAL0_MS + AHEAD_MS,
+	                       .t3_ms = REAL0_MS + AHEAD_MS};
+	struct timespec real = real_ts(10 * MS);
+	const struct dlc_id none = {.kind = DLC_ID_NONE};
+
+	cfg.one_in_flight = true;
+	e = syn_create(&cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(syn_answer(e, &a, 10 * MS, &real), SYN_REJ_UNKNOWN);
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 20 * MS, real_ms(20 * MS), &req));
+	real = real_ts(30 * MS);
+	CU_ASSERT_EQUAL(syn_answer(e, &a, 30 * MS, &real), SYN_REJ_UNKNOWN);
+	syn_request_named(e, &none);
+	/* Named once only. */
+	syn_request_named(e, &none);
+	real = real_ts(40 * MS);
+	CU_ASSERT_EQUAL(syn_answer(e, &a, 40 * MS, &real), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(syn_answer(e, &a, 41 * MS, &real), SYN_REJ_DUPLICATE);
+	syn_destroy(e);
+}
+
+static int rtt_120(int n)
+{
+	(void)n;
+	return 120;
+}
+
+static void without_ids_a_burst_takes_its_answers_in_turn(void)
+{
+	struct syn_config cfg = base_cfg;
+
+	/* Round trips longer than the 50 ms spacing: each request waits for the one before. */
+	cfg.one_in_flight = true;
+	sim_start_in(dialect("tencent"), rtt_120, &cfg);
+	sim_run_until(1000 * MS);
+	CU_ASSERT_EQUAL_FATAL(sim.requests, 4);
+	for (int n = 0; n < 4; n++)
+		CU_ASSERT_EQUAL(sim.sent_ns[n], n * 122 * MS);
+	CU_ASSERT_EQUAL(sim.verdicts[SYN_ACCEPTED], 4);
+	CU_ASSERT_EQUAL_FATAL(sim.polls, 1);
+	CU_ASSERT_TRUE(sim.result[0].answered);
+	CU_ASSERT_EQUAL(sim.poll_end_ns[0], 4 * 122 * MS);
+	assert_estimate(sim.e, 1000 * MS, 61 * MS);
+	sim_stop();
+}
+
+static void without_ids_a_lost_request_holds_the_next_until_its_timeout(void)
+{
+	static const int64_t want_ns[] = {0, 1001 * MS, 1083 * MS, 1165 * MS};
+	struct syn_config cfg = base_cfg;
+
+	cfg.one_in_flight = true;
+	/* Ticking every ms, and ticking only when due or when an answer comes: the same, but
+	 * that the second goes as soon as the first times out rather than at the next whole ms. */
+	for (int on_request = 0; on_request < 2; on_request++) {
+		sim_start_in(dialect("tencent"), rtt_first_lost, &cfg);
+		/* Short of the next poll, 2 s after the first. */
+		if (on_request)
+			sim_run_on_request_until(1900 * MS);
+		else
+			sim_run_until(1900 * MS);
+		CU_ASSERT_EQUAL_FATAL(sim.requests, 4);
+		for (int n = 0; n < 4; n++) {
+			CU_ASSERT(sim.sent_ns[n] <= want_ns[n] && sim.sent_ns[n] > want_ns[n] - MS);
+			if (!on_request) {
+				CU_ASSERT_EQUAL(sim.sent_ns[n], want_ns[n]);
+			}
+		}
+		CU_ASSERT_EQUAL(sim.verdicts[SYN_ACCEPTED], 3);
+		CU_ASSERT_EQUAL(syn_counters(sim.e)->timed_out, 1);
+		CU_ASSERT_EQUAL_FATAL(sim.polls, 1);
+		CU_ASSERT_TRUE(sim.result[0].answered);
+		CU_ASSERT(sim.poll_end_ns[0] <= 1247 * MS && sim.poll_end_ns[0] > 1246 * MS);
+		if (!on_request) {
+			CU_ASSERT_EQUAL(sim.poll_end_ns[0], 1247 * MS);
+		}
+		sim_stop();
+	}
+}
+
 static int init_sync_tests(void)
 {
 	static CU_TestInfo tests[] = {
@@ -954,6 +1304,13 @@ static int init_sync_tests(void)
 	    RUNNER_TEST(forged_answer_with_a_negative_round_trip_leaves_the_request_open),
 	    RUNNER_TEST(verdicts_dropped_by_the_caller_are_counted_as_rejected),
 	    RUNNER_TEST(verdict_names_are_distinct_snake_case),
+	    RUNNER_TEST(t1_grows_strictly_whatever_the_system_clock_reads),
+	    RUNNER_TEST(t1_never_repeats_while_the_system_clock_wanders),
+	    RUNNER_TEST(message_ids_match_only_their_own_request),
+	    RUNNER_TEST(without_ids_one_request_is_in_flight_at_a_time),
+	    RUNNER_TEST(without_ids_an_answer_with_nothing_sent_is_unknown),
+	    RUNNER_TEST(without_ids_a_burst_takes_its_answers_in_turn),
+	    RUNNER_TEST(without_ids_a_lost_request_holds_the_next_until_its_timeout),
 	    CU_TEST_INFO_NULL,
 	};
 	return runner_add_suite("sync", tests);
