@@ -47,7 +47,7 @@ fail() {
 
 # --- Build the package -------------------------------------------------------------------------
 
-"$root/config/packaging/build-deb" "$(dpkg --print-architecture)" "$dir/build" \
+IOTNTP_DEB_BUILD=$dir/build "$root/config/packaging/build-deb" "$(dpkg --print-architecture)" \
 	>"$dir/build.log" 2>&1 || fail "build-deb: $(tail -20 "$dir/build.log")"
 deb=$(tail -1 "$dir/build.log")
 [ -f "$deb" ] || fail "build-deb made no .deb: $(tail -5 "$dir/build.log")"

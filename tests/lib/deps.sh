@@ -11,7 +11,7 @@ IOTNTP_PACKAGES=(
 
 # What builds the Debian package: for this machine's architecture, and for another one with
 # Debian's cross toolchain and the libraries' -dev packages of that architecture (multiarch).
-IOTNTP_BUILD_PACKAGES=(build-essential cmake pkg-config mosquitto-dev dpkg-dev)
+IOTNTP_BUILD_PACKAGES=(build-essential cmake pkg-config mosquitto-dev dpkg-dev file)
 IOTNTP_LIBRARY_PACKAGES=(libcjson-dev libssl-dev libmosquitto-dev)
 
 # Installs the packages given (NAME or NAME:ARCH) that are not installed yet.
