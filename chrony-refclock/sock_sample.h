@@ -50,6 +50,10 @@ _Static_assert(sizeof(time_t) != 4 || sizeof(struct sock_sample) == 32,
                "with a 32-bit time_t, sock_sample must be 32 bytes as chrony reads it");
 _Static_assert(sizeof(time_t) != 4 || offsetof(struct sock_sample, offset) == 8,
                "offset follows the 8-byte timeval");
+/* With a 64-bit time_t (Debian 13's armhf) glibc's timeval holds a 64-bit tv_usec as well
+ * (bits/types/struct_timeval.h of glibc 2.41): the 64-bit architectures' layout. */
+_Static_assert(sizeof(time_t) != 8 || sizeof(struct sock_sample) == 40,
+               "with a 64-bit time_t, sock_sample must be 40 bytes as chrony reads it");
 #endif
 _Static_assert(offsetof(struct sock_sample, offset) == sizeof(struct timeval),
                "offset directly follows tv");

@@ -10,10 +10,18 @@
 #include <sys/timex.h>
 #include <time.h>
 
-/* --wrap redirects the symbol clock_gettime; with a 64-bit time_t on a 32-bit architecture
- * glibc renames the call to __clock_gettime64, which the wrap would miss. */
+/* --wrap redirects symbols by name. With a 64-bit time_t on a 32-bit architecture (Debian 13's
+ * armhf) glibc renames the calls: clock_gettime to __clock_gettime64, ntp_adjtime to
+ * ___adjtimex64 (time.h and sys/timex.h of glibc 2.41); the link wraps those names too
+ * (tests/CMakeLists.txt), and the stubs take the names the plugin's calls have. */
 #if defined(__USE_TIME_BITS64) && defined(__TIMESIZE) && __TIMESIZE != 64
-#error "broker_stubs wraps clock_gettime, which this time_t setting bypasses"
+#define WRAP_CLOCK_GETTIME __wrap___clock_gettime64
+#define REAL_CLOCK_GETTIME __real___clock_gettime64
+#define WRAP_NTP_ADJTIME   __wrap____adjtimex64
+#else
+#define WRAP_CLOCK_GETTIME __wrap_clock_gettime
+#define REAL_CLOCK_GETTIME __real_clock_gettime
+#define WRAP_NTP_ADJTIME   __wrap_ntp_adjtime
 #endif
 
 #define STUB_MAX_CALLBACKS 8
@@ -282,11 +290,11 @@ int mosquitto_client_protocol(const struct mosquitto *client)
 
 /* The clocks broker_clock.h reads (linked with -Wl,--wrap=clock_gettime,--wrap=ntp_adjtime). */
 
-int __real_clock_gettime(clockid_t clk, struct timespec *ts);
-int __wrap_clock_gettime(clockid_t clk, struct timespec *ts);
-int __wrap_ntp_adjtime(struct timex *tx);
+int REAL_CLOCK_GETTIME(clockid_t clk, struct timespec *ts);
+int WRAP_CLOCK_GETTIME(clockid_t clk, struct timespec *ts);
+int WRAP_NTP_ADJTIME(struct timex *tx);
 
-int __wrap_clock_gettime(clockid_t clk, struct timespec *ts)
+int WRAP_CLOCK_GETTIME(clockid_t clk, struct timespec *ts)
 {
 	int64_t ns;
 
@@ -295,13 +303,13 @@ int __wrap_clock_gettime(clockid_t clk, struct timespec *ts)
 	else if (clk == CLOCK_REALTIME)
 		ns = st.real_ns;
 	else
-		return __real_clock_gettime(clk, ts);
+		return REAL_CLOCK_GETTIME(clk, ts);
 	ts->tv_sec = (time_t)(ns / 1000000000);
 	ts->tv_nsec = (long)(ns % 1000000000);
 	return 0;
 }
 
-int __wrap_ntp_adjtime(struct timex *tx)
+int WRAP_NTP_ADJTIME(struct timex *tx)
 {
 	tx->status = st.kernel_synced ? 0 : STA_UNSYNC;
 	return st.kernel_synced ? TIME_OK : TIME_ERROR;

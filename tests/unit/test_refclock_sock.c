@@ -86,6 +86,12 @@ static int layout_of_this_architecture(struct sock_layout *l)
 	*l = (struct sock_layout){40, 8, 16, 24, 28, 32, 36};
 	return 0;
 #elif defined(__arm__)
+	/* Debian 13's armhf: a 64-bit time_t, and glibc's timeval then has a 64-bit tv_usec too:
+	 * the same layout as on 64-bit architectures. */
+	if (sizeof(time_t) == 8) {
+		*l = (struct sock_layout){40, 8, 16, 24, 28, 32, 36};
+		return 0;
+	}
 	/* Debian 12's armhf: 32-bit time_t and long. */
 	*l = (struct sock_layout){32, 4, 8, 16, 20, 24, 28};
 	return sizeof(time_t) == 4 ? 0 : -1;
@@ -163,6 +169,23 @@ static void encoding_sets_magic_and_no_leap_and_no_pulse(void)
 	CU_ASSERT_EQUAL(s.pulse, 0);
 	CU_ASSERT_EQUAL(s.leap, 0);
 	CU_ASSERT_EQUAL(s._pad, 0);
+	CU_ASSERT_EQUAL(s.magic, SOCK_SAMPLE_MAGIC);
+}
+
+static void sample_past_2038_keeps_its_second(void)
+{
+	/* 2099-06-01T00:00:00.5Z (date -d @4083955200). Where time_t has 32 bits (Debian 12's
+	 * armhf) no system clock reads it and no chronyd there could take it: nothing to check. */
+	if (sizeof(time_t) < 8)
+		return;
+	const int64_t sec = INT64_C(4083955200);
+	struct sock_sample s;
+	struct timespec t = {.tv_sec = (time_t)sec, .tv_nsec = 500000000};
+
+	sock_sample_encode(&s, &t, -2.25);
+	CU_ASSERT_EQUAL((int64_t)s.tv.tv_sec, sec);
+	CU_ASSERT_EQUAL(s.tv.tv_usec, 500000);
+	CU_ASSERT_DOUBLE_EQUAL(s.offset, -2.25, 0);
 	CU_ASSERT_EQUAL(s.magic, SOCK_SAMPLE_MAGIC);
 }
 
@@ -453,6 +476,7 @@ static int init_refclock_sock_tests(void)
 	    RUNNER_TEST(encoded_bytes_are_what_chronyd_reads_at_its_offsets),
 	    RUNNER_TEST(encoding_sets_magic_and_no_leap_and_no_pulse),
 	    RUNNER_TEST(microseconds_are_truncated_not_rounded),
+	    RUNNER_TEST(sample_past_2038_keeps_its_second),
 	    RUNNER_TEST(send_delivers_the_sample_to_the_socket),
 	    RUNNER_TEST(samples_arrive_in_order_and_are_counted),
 	    RUNNER_TEST(missing_socket_is_reported_missing),
