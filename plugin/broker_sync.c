@@ -10,6 +10,7 @@
 #include "broker_clock.h"
 #include "dialect.h"
 #include "refclock_sock.h"
+#include "schedule.h"
 #include "status.h"
 #include "sync.h"
 
@@ -300,6 +301,7 @@ static struct syn_config engine_config(const struct opt_config *cfg,
 	    .timeout_ns = (int64_t)cfg->response_timeout_ms * XCH_NS_PER_MS,
 	    .max_rtt_ns = (int64_t)cfg->max_rtt_ms * XCH_NS_PER_MS,
 	    .burst = cfg->burst,
+	    .quick_burst = SCH_QUICK_BURST,
 	    .max_failed_polls = cfg->max_failed_polls,
 	    .stamp_lo_ns = cfg->server_time_truncated ? 0 : -XCH_NS_PER_MS / 2,
 	    .stamp_hi_ns = cfg->server_time_truncated ? XCH_NS_PER_MS : XCH_NS_PER_MS / 2,

@@ -100,9 +100,15 @@ unsigned sch_poll_start(struct sch_state *s, int64_t now_ns)
 	refill(s, now_ns);
 	uint64_t room = s->cfg.max_per_day > s->day_total ? s->cfg.max_per_day - s->day_total : 0;
 	unsigned n = s->cfg.burst;
-	/* A quick poll spends the credit; with less than a burst left it is a steady poll. */
-	if (s->quick && s->credit < n)
-		s->quick = false;
+	/* A quick poll spends the credit: quick_burst requests while it holds them, a burst
+	 * when it holds less, and with less than a burst left it is a steady poll. */
+	if (s->quick) {
+		unsigned q = n > s->cfg.quick_burst ? n : s->cfg.quick_burst;
+		if (s->credit >= q)
+			n = q;
+		else if (s->credit < n)
+			s->quick = false;
+	}
 	if (room < n)
 		n = (unsigned)room;
 	return n;

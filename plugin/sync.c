@@ -59,6 +59,7 @@ struct syn_engine *syn_create(const struct syn_config *cfg)
 	    .max_per_day = cfg->max_per_day,
 	    .steady_ns = cfg->steady_ns,
 	    .burst = cfg->burst,
+	    .quick_burst = cfg->quick_burst,
 	};
 	e->requests = rqt_create(cfg->timeout_ns);
 	e->estimator = est_create(&ec);

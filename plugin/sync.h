@@ -66,6 +66,7 @@ struct syn_config {
 	int64_t timeout_ns;        /* a request unanswered this long has failed */
 	int64_t max_rtt_ns;        /* exchanges with a longer round trip are discarded */
 	unsigned burst;            /* requests per poll */
+	unsigned quick_burst;      /* requests per quick poll at least (schedule.h); 0: burst */
 	unsigned max_failed_polls; /* polls without an answer before sync is lost */
 	/* Where the true time lies around a platform stamp: [0, 1 ms) when the platform
 	 * truncates to whole ms (as Java's currentTimeMillis does), [-0.5, 0.5) ms if it rounds. */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "broker_stubs.h"
+#include "schedule.h"
 
 #define PLAY_BRIDGE_ID       "iotntp-bridge-0123456789abcdef0123456789abcdef"
 #define PLAY_REQUEST_TOPIC   "/ext/ntp/gwpk/gw-01/request"
@@ -21,6 +22,9 @@
 #define PLAY_DEVICE_REQUEST  "/ext/ntp/devpk/dev-01/request"
 #define PLAY_DEVICE_RESPONSE "/ext/ntp/devpk/dev-01/response"
 /* The platform's clock is this far ahead of the gateway's system clock. */
+/* Requests the first poll sends, whatever the burst: it is a quick one (schedule.h). */
+#define PLAY_FIRST_POLL SCH_QUICK_BURST
+
 #define PLAY_OFFSET_MS 2500
 /* One way through the bridge, each way. */
 #define PLAY_ONE_WAY_NS (2 * 1000000LL)

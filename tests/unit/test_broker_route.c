@@ -49,12 +49,12 @@ static cJSON *poll_with_forger(struct mosquitto *client)
 	forged_count = 0;
 	cJSON *st = play_poll(forger_gets_there_first);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	CU_ASSERT_EQUAL(forged_count, 4);
+	CU_ASSERT_EQUAL(forged_count, PLAY_FIRST_POLL);
 	for (int i = 0; i < forged_count; i++)
 		CU_ASSERT_EQUAL(forged_rc[i], MOSQ_ERR_ACL_DENIED);
 	/* The forged answers used up no request: the genuine ones all count. */
-	CU_ASSERT_EQUAL(play_number(st, "answered", NULL), 4);
-	CU_ASSERT_EQUAL(play_number(st, "rejected", NULL), 4);
+	CU_ASSERT_EQUAL(play_number(st, "answered", NULL), PLAY_FIRST_POLL);
+	CU_ASSERT_EQUAL(play_number(st, "rejected", NULL), PLAY_FIRST_POLL);
 	CU_ASSERT_DOUBLE_EQUAL(play_number(st, "offset_s", NULL), PLAY_OFFSET_MS * MS, 1 * MS);
 	CU_ASSERT_TRUE_FATAL(play_chrony_sample(&offset));
 	CU_ASSERT_DOUBLE_EQUAL(offset, PLAY_OFFSET_MS * MS, 1 * MS);
@@ -68,7 +68,7 @@ static void answer_from_a_lan_client_is_denied_and_counted_local_client(void)
 	CU_ASSERT_EQUAL_FATAL(play_start(&ud, (const char *const[]){"burst", "4", NULL}),
 	                      MOSQ_ERR_SUCCESS);
 	cJSON *st = poll_with_forger(&play_lan);
-	CU_ASSERT_EQUAL(play_number(st, "dropped_by", "local_client", NULL), 4);
+	CU_ASSERT_EQUAL(play_number(st, "dropped_by", "local_client", NULL), PLAY_FIRST_POLL);
 	CU_ASSERT_EQUAL(play_number(st, "dropped_by", "impostor", NULL), 0);
 	CU_ASSERT_EQUAL(stub_log_containing("impostor"), 0);
 	cJSON_Delete(st);
@@ -82,7 +82,7 @@ static void answer_from_an_impostor_with_the_bridges_id_is_denied_counted_and_lo
 	CU_ASSERT_EQUAL_FATAL(play_start(&ud, (const char *const[]){"burst", "4", NULL}),
 	                      MOSQ_ERR_SUCCESS);
 	cJSON *st = poll_with_forger(&play_impostor);
-	CU_ASSERT_EQUAL(play_number(st, "dropped_by", "impostor", NULL), 4);
+	CU_ASSERT_EQUAL(play_number(st, "dropped_by", "impostor", NULL), PLAY_FIRST_POLL);
 	CU_ASSERT_EQUAL(play_number(st, "dropped_by", "local_client", NULL), 0);
 	CU_ASSERT_EQUAL(stub_log_containing("iotntp: impostor: a client at 192.0.2.66 connected "
 	                                    "with the bridge's client id '" PLAY_BRIDGE_ID "'"),
@@ -100,7 +100,7 @@ static void websockets_client_with_the_bridges_id_and_no_address_is_an_impostor(
 	CU_ASSERT_EQUAL_FATAL(play_start(&ud, (const char *const[]){"burst", "4", NULL}),
 	                      MOSQ_ERR_SUCCESS);
 	cJSON *st = poll_with_forger(&ws);
-	CU_ASSERT_EQUAL(play_number(st, "dropped_by", "impostor", NULL), 4);
+	CU_ASSERT_EQUAL(play_number(st, "dropped_by", "impostor", NULL), PLAY_FIRST_POLL);
 	CU_ASSERT_EQUAL(stub_log_containing("iotntp: impostor: a client at an unknown address"), 1);
 	cJSON_Delete(st);
 	play_stop(ud);
@@ -165,7 +165,7 @@ static void bridges_answer_for_another_device_passes_and_is_counted_other_device
 	cJSON *st = play_poll(NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	CU_ASSERT_EQUAL(play_number(st, "dropped_by", "other_device", NULL), 2);
-	CU_ASSERT_EQUAL(play_number(st, "answered", NULL), 4);
+	CU_ASSERT_EQUAL(play_number(st, "answered", NULL), PLAY_FIRST_POLL);
 	cJSON_Delete(st);
 	play_stop(ud);
 }

@@ -105,7 +105,7 @@ static void default_budget_polls_four_every_71_s(void)
 
 static void start_is_quick_then_steady(void)
 {
-	struct sch_config c = {.max_per_day = 5400, .burst = 4};
+	struct sch_config c = {.max_per_day = 5400, .burst = 4, .quick_burst = SCH_QUICK_BURST};
 	struct sch_state *s = sch_create(&c, 0);
 	struct drive d;
 
@@ -116,7 +116,40 @@ static void start_is_quick_then_steady(void)
 	CU_ASSERT_EQUAL(d.first_interval_after_quick, sch_steady_interval(&c));
 	/* 8 quick polls in 14 s, then one every 71.1 s. */
 	CU_ASSERT_EQUAL(d.polls, SCH_QUICK_POLLS + (3600 - 14) * S / sch_steady_interval(&c));
-	CU_ASSERT_EQUAL(sch_sent_last_day(s, 3600 * S), 4 * d.polls);
+	/* The quick ones send SCH_QUICK_BURST each, the steady ones the burst. */
+	CU_ASSERT_EQUAL(sch_sent_last_day(s, 3600 * S),
+	                SCH_QUICK_BURST * SCH_QUICK_POLLS + 4 * (d.polls - SCH_QUICK_POLLS));
+	sch_destroy(s);
+}
+
+/* Requests the first poll sends with this budget and burst. */
+static unsigned first_poll(uint32_t max_per_day, unsigned burst)
+{
+	struct sch_config c = {
+	    .max_per_day = max_per_day, .burst = burst, .quick_burst = SCH_QUICK_BURST};
+	struct sch_state *s = sch_create(&c, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	unsigned n = sch_poll_start(s, 0);
+	CU_ASSERT_TRUE(sch_quick(s) || n == burst);
+	sch_destroy(s);
+	return n;
+}
+
+static void quick_polls_send_the_quick_burst_while_the_credit_holds_it(void)
+{
+	CU_ASSERT_EQUAL(first_poll(5400, 4), SCH_QUICK_BURST);
+	CU_ASSERT_EQUAL(first_poll(1350, 1), SCH_QUICK_BURST);
+	/* A larger burst is kept. */
+	CU_ASSERT_EQUAL(first_poll(86400, 12), 12);
+	/* 100 a day: steady polls take 90, the credit holds 5, a burst but not 8. */
+	CU_ASSERT_EQUAL(first_poll(100, 4), 4);
+
+	/* Without a quick burst, quick polls send the burst. */
+	struct sch_config c = {.max_per_day = 5400, .burst = 4};
+	struct sch_state *s = sch_create(&c, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(sch_poll_start(s, 0), 4);
+	CU_ASSERT_TRUE(sch_quick(s));
 	sch_destroy(s);
 }
 
@@ -126,7 +159,8 @@ static void no_day_holds_more_than_the_budget_however_often_in_doubt(void)
 	const uint32_t budgets[] = {5400, 1350, 86400, 100};
 
 	for (unsigned i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
-		struct sch_config c = {.max_per_day = budgets[i], .burst = 4};
+		struct sch_config c = {
+		    .max_per_day = budgets[i], .burst = 4, .quick_burst = SCH_QUICK_BURST};
 		struct sch_state *s = sch_create(&c, 0);
 		struct drive d;
 		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -196,6 +230,7 @@ static int init_schedule_tests(void)
 	static CU_TestInfo tests[] = {
 	    RUNNER_TEST(default_budget_polls_four_every_71_s),
 	    RUNNER_TEST(start_is_quick_then_steady),
+	    RUNNER_TEST(quick_polls_send_the_quick_burst_while_the_credit_holds_it),
 	    RUNNER_TEST(no_day_holds_more_than_the_budget_however_often_in_doubt),
 	    RUNNER_TEST(regained_sync_brings_quick_polls_lost_sync_does_not),
 	    RUNNER_TEST(fixed_poll_at_the_budget_has_no_quick_polls),
