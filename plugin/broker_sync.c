@@ -11,6 +11,7 @@
 #include "dialect.h"
 #include "refclock_sock.h"
 #include "schedule.h"
+#include "tick_slots.h"
 #include "status.h"
 #include "sync.h"
 
@@ -33,8 +34,8 @@
  * (plugin__handle_tick in its src/plugin.c). 2.0's include/mosquitto_broker.h names it
  * next_ns; 2.1's include/mosquitto/broker.h renamed it next_ms and kept the layout, so the
  * plugin, built against 2.0's header, writes ms into next_ns. 2.1.2 arms the wake only in
- * the pass that runs the callback: a pass that comes earlier (for any message) forgets it,
- * and the tick then waits for a later pass. This is 2.1's layout.
+ * the pass that runs the callback, and a pass that comes earlier (for any packet) forgets it:
+ * tick_slots.h says how the plugin keeps its ticks coming all the same. This is 2.1's layout.
  */
 struct bsy_evt_tick_v21 {
 	void *future;
@@ -64,7 +65,8 @@ struct bsy_role {
 	struct timespec since; /* when synced last changed, or the start */
 	const struct srv_stats *serve_stats;
 	const struct rte_stats *route_stats;
-	bool registered_tick;
+	struct tks_state slots; /* which tick callback starts a pass of the broker's loop */
+	unsigned slots_registered;
 };
 
 static void log_refclock(struct bsy_role *r, enum rcs_state st)
@@ -269,6 +271,47 @@ static int on_tick(int event, void *event_data, void *userdata)
 	return MOSQ_ERR_SUCCESS;
 }
 
+/* A slot's callback (tick_slots.h): the first of a pass ticks and asks for the next wake; the
+ * others ask for none, and so stay due for the next pass, however early it comes. */
+static int on_slot(unsigned slot, void *event_data, void *userdata)
+{
+	struct bsy_role *r = userdata;
+	if (tks_starts_pass(&r->slots, slot, bck_raw_ns()))
+		return on_tick(MOSQ_EVT_TICK, event_data, userdata);
+	((struct mosquitto_evt_tick *)event_data)->next_ns = 0;
+	return MOSQ_ERR_SUCCESS;
+}
+
+/* One function per slot: a plugin registers a function once for an event. */
+#define SLOT(n)                                                                                    \
+	static int on_slot_##n(int event, void *event_data, void *userdata)                        \
+	{                                                                                          \
+		(void)event;                                                                       \
+		return on_slot(n, event_data, userdata);                                           \
+	}
+SLOT(0)
+SLOT(1)
+SLOT(2)
+SLOT(3)
+SLOT(4)
+SLOT(5)
+SLOT(6)
+SLOT(7)
+SLOT(8)
+SLOT(9)
+SLOT(10)
+SLOT(11)
+SLOT(12)
+SLOT(13)
+SLOT(14)
+SLOT(15)
+static const MOSQ_FUNC_generic_callback slot_callbacks[] = {
+    on_slot_0, on_slot_1, on_slot_2,  on_slot_3,  on_slot_4,  on_slot_5,  on_slot_6,  on_slot_7,
+    on_slot_8, on_slot_9, on_slot_10, on_slot_11, on_slot_12, on_slot_13, on_slot_14, on_slot_15,
+};
+_Static_assert(sizeof(slot_callbacks) / sizeof(slot_callbacks[0]) == TKS_SLOTS,
+               "one callback per slot");
+
 void bsy_take_answer(struct bsy_role *r, const void *payload, size_t len)
 {
 	int64_t raw = bck_raw_ns();
@@ -327,9 +370,13 @@ struct bsy_role *bsy_start(mosquitto_plugin_id_t *id, const struct opt_config *c
 	if (r->engine == NULL || r->refclock == NULL)
 		goto nomem;
 
-	if (mosquitto_callback_register(id, MOSQ_EVT_TICK, on_tick, NULL, r) != MOSQ_ERR_SUCCESS)
-		goto noregister;
-	r->registered_tick = true;
+	/* In the slots' order: a pass of the broker's loop calls them in the order registered. */
+	for (unsigned i = 0; i < TKS_SLOTS; i++) {
+		if (mosquitto_callback_register(id, MOSQ_EVT_TICK, slot_callbacks[i], NULL, r) !=
+		    MOSQ_ERR_SUCCESS)
+			goto noregister;
+		r->slots_registered++;
+	}
 
 	if (cfg->poll_interval_s == 0)
 		mosquitto_log_printf(MOSQ_LOG_NOTICE,
@@ -383,8 +430,8 @@ void bsy_stop(struct bsy_role *r)
 {
 	if (r == NULL)
 		return;
-	if (r->registered_tick)
-		mosquitto_callback_unregister(r->id, MOSQ_EVT_TICK, on_tick, NULL);
+	for (unsigned i = 0; i < r->slots_registered; i++)
+		mosquitto_callback_unregister(r->id, MOSQ_EVT_TICK, slot_callbacks[i], NULL);
 	rcs_destroy(r->refclock);
 	syn_destroy(r->engine);
 	free(r);

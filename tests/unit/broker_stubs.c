@@ -24,7 +24,7 @@
 #define WRAP_NTP_ADJTIME   __wrap_ntp_adjtime
 #endif
 
-#define STUB_MAX_CALLBACKS 8
+#define STUB_MAX_CALLBACKS 32
 /* The fake clocks start with the raw clock at 1000 s and the system clock in 2026. */
 #define START_RAW_NS  (1000 * 1000000000LL)
 #define START_REAL_NS (1796601600 * 1000000000LL + 123456789)
@@ -33,6 +33,8 @@ struct stub_callback {
 	int event;
 	MOSQ_FUNC_generic_callback cb;
 	void *userdata;
+	int64_t due_after_ns; /* a TICK callback, as stub_tick_due() calls it: the raw time after
+	                       * which it is due (0 at registration: due at once) */
 };
 
 static struct {
@@ -119,18 +121,33 @@ int stub_message(struct mosquitto *client, const char *topic, const char *payloa
 	return MOSQ_ERR_SUCCESS;
 }
 
-long stub_tick(void)
+/* One pass: the TICK callbacks in their order, all of them or (due_only) those whose time
+ * asked for has passed, as 2.1.2's src/plugin_tick.c does; the wake the pass arms. */
+static long tick_pass(bool due_only)
 {
-	long next = -1;
+	long wake = -1;
 
 	for (int i = 0; i < st.ncallbacks; i++) {
-		if (st.callbacks[i].event != MOSQ_EVT_TICK)
+		struct stub_callback *c = &st.callbacks[i];
+		if (c->event != MOSQ_EVT_TICK || (due_only && !(st.raw_ns > c->due_after_ns)))
 			continue;
 		struct mosquitto_evt_tick t = {.now_ns = (long)(st.raw_ns % 1000000000)};
-		st.callbacks[i].cb(MOSQ_EVT_TICK, &t, st.callbacks[i].userdata);
-		next = t.next_ns;
+		c->cb(MOSQ_EVT_TICK, &t, c->userdata);
+		c->due_after_ns = st.raw_ns + (int64_t)t.next_ns * 1000000;
+		if (t.next_ns > 0 && (wake < 0 || t.next_ns < wake))
+			wake = t.next_ns;
 	}
-	return next;
+	return wake;
+}
+
+long stub_tick(void)
+{
+	return tick_pass(false);
+}
+
+long stub_tick_due(void)
+{
+	return tick_pass(true);
 }
 
 int stub_published_count(void)

@@ -64,8 +64,13 @@ int stub_unregister_unknown(void);
  * returns the first code other than success, or success. */
 int stub_message(struct mosquitto *client, const char *topic, const char *payload, int qos);
 
-/* Runs every TICK callback once; returns the next_ns the last one asked for (-1: none ran). */
+/* A pass of 2.0's loop: runs every TICK callback once; returns the wake the pass arms, the
+ * least next_ns (ms) asked for above 0 (-1: none). */
 long stub_tick(void);
+
+/* A pass of 2.1.2's loop: runs the TICK callbacks whose time asked for (their last call's raw
+ * time plus the ms asked then) has passed; returns the wake as stub_tick() does. */
+long stub_tick_due(void);
 
 /* Publishes recorded so far, and the i-th (0 first). */
 int stub_published_count(void);

@@ -10,6 +10,7 @@
 #include <mosquitto_plugin.h>
 #include "broker_tests.h"
 #include "runner.h"
+#include "tick_slots.h"
 
 static void plugin_accepts_api_version_5_alone(void)
 {
@@ -57,16 +58,16 @@ static void bad_options_fail_init_register_nothing_and_say_why(void)
 	play_stop(ud);
 }
 
-static void gateway_registers_one_tick_and_one_message_callback_and_cleanup_undoes_them(void)
+static void gateway_registers_its_tick_slots_and_one_message_callback_and_cleanup_undoes_them(void)
 {
 	void *ud;
 
 	CU_ASSERT_EQUAL_FATAL(play_start(&ud, (const char *const[]){"serve_lan", "true", NULL}),
 	                      MOSQ_ERR_SUCCESS);
 	CU_ASSERT_PTR_NOT_NULL(ud);
-	CU_ASSERT_EQUAL(stub_registered(MOSQ_EVT_TICK), 1);
+	CU_ASSERT_EQUAL(stub_registered(MOSQ_EVT_TICK), TKS_SLOTS);
 	CU_ASSERT_EQUAL(stub_registered(MOSQ_EVT_MESSAGE), 1);
-	CU_ASSERT_EQUAL(stub_register_calls(), 2);
+	CU_ASSERT_EQUAL(stub_register_calls(), TKS_SLOTS + 1);
 	play_stop(ud);
 	check_cleanup_undid_everything();
 	CU_ASSERT_EQUAL(stub_log_containing("iotntp: serve role stopped"), 1);
@@ -122,7 +123,7 @@ int init_broker_plugin_tests(void)
 	    RUNNER_TEST(plugin_accepts_api_version_5_alone),
 	    RUNNER_TEST(bad_options_fail_init_register_nothing_and_say_why),
 	    RUNNER_TEST(
-	        gateway_registers_one_tick_and_one_message_callback_and_cleanup_undoes_them),
+	        gateway_registers_its_tick_slots_and_one_message_callback_and_cleanup_undoes_them),
 	    RUNNER_TEST(serve_role_ticks_only_when_it_publishes_a_status),
 	    RUNNER_TEST(failed_registration_fails_init_and_leaves_nothing_registered),
 	    CU_TEST_INFO_NULL,

@@ -48,6 +48,40 @@ static void tick_asks_for_the_next_tick_within_100_ms(void)
 	play_stop(ud);
 }
 
+static void on_21_ticks_keep_coming_though_each_publish_brings_an_early_pass(void)
+{
+	void *ud;
+	const int64_t ms = 1000000;
+	int requests = 0;
+	int64_t last_request = 0;
+
+	CU_ASSERT_EQUAL_FATAL(play_start(&ud, NULL), MOSQ_ERR_SUCCESS);
+	int64_t start = stub_clock_raw_ns();
+	/* 2.1.2's loop without websockets and no other traffic: a pass for each wake asked for,
+	 * 1 ms after each publish (src/plugin_public.c), else 5 s later (keepalives). One
+	 * callback would lose its wake to the pass after each request and send the first poll's
+	 * requests 5 s apart. */
+	while (stub_clock_raw_ns() - start < 3000 * ms) {
+		int before = stub_published_count();
+		long wake = stub_tick_due();
+		for (int i = before; i < stub_published_count(); i++) {
+			if (strcmp(stub_published(i)->topic, PLAY_REQUEST_TOPIC) == 0) {
+				requests++;
+				last_request = stub_clock_raw_ns();
+			}
+		}
+		int64_t step = stub_published_count() > before ? 1 * ms
+		               : wake > 0                      ? wake * ms
+		                                               : 5000 * ms;
+		stub_clock_advance_ns(step);
+	}
+	/* The first poll's requests, 50 ms apart while unsynchronised, and no more: the
+	 * platform does not answer here. */
+	CU_ASSERT_EQUAL(requests, PLAY_FIRST_POLL);
+	CU_ASSERT(last_request - start <= (PLAY_FIRST_POLL - 1) * 50 * ms + 10 * ms);
+	play_stop(ud);
+}
+
 static void start_publishes_an_unsynced_status_retained(void)
 {
 	void *ud;
@@ -244,6 +278,7 @@ int init_broker_sync_tests(void)
 	static CU_TestInfo tests[] = {
 	    RUNNER_TEST(tick_sends_a_request_to_the_bridge_alone_on_the_request_topic_at_qos_0),
 	    RUNNER_TEST(tick_asks_for_the_next_tick_within_100_ms),
+	    RUNNER_TEST(on_21_ticks_keep_coming_though_each_publish_brings_an_early_pass),
 	    RUNNER_TEST(start_publishes_an_unsynced_status_retained),
 	    RUNNER_TEST(platform_answers_through_the_bridge_are_accepted_and_make_a_synced_status),
 	    RUNNER_TEST(chrony_gets_the_platform_offset_twice_a_second_once_synced),
