@@ -73,7 +73,7 @@ static int on_message(int event, void *event_data, void *userdata)
 
 	(void)event;
 	/* Runs for every message the broker receives; most leave at the classification. */
-	enum rte_topic t = rte_classify(&r->rte, m->topic);
+	enum rte_topic t = rte_classify(&r->rte, m->topic, m->payload, (size_t)m->payloadlen);
 	if (t == RTE_T_OTHER)
 		return MOSQ_ERR_SUCCESS;
 	enum rte_sender s =
@@ -112,6 +112,7 @@ struct brt_router *brt_start(mosquitto_plugin_id_t *id, const struct opt_config 
 	r->sync = sync;
 	r->serve = serve;
 	r->rte = (struct rte_config){
+	    .dialect = dlc_find("aliyun"),
 	    .sync = sync != NULL,
 	    .serve = serve != NULL,
 	    .guard_devices = serve != NULL && !cfg->authoritative,

@@ -9,14 +9,15 @@
 
 #include "broker_clock.h"
 #include "codec.h"
+#include "dialect.h"
 #include "exchange.h"
 #include "rate_limit.h"
-#include "route.h"
 #include "serve_status.h"
 
 struct bsv_role {
 	mosquitto_plugin_id_t *id;
 	const struct bsy_role *sync;
+	const struct dlc_dialect *dialect; /* the platform's, spoken to LAN devices */
 	bool authoritative;
 	struct rtl_limiter *per_client;
 	struct rtl_limiter *total;
@@ -57,7 +58,7 @@ static bool answer_time(struct bsv_role *r, int64_t raw, int64_t *out_ns)
 
 bool bsv_answer(struct bsv_role *r, const struct mosquitto_evt_message *m)
 {
-	char topic[RTE_TOPIC_SIZE];
+	char topic[DLC_TOPIC_SIZE];
 	char answer[CDC_BUF_SIZE];
 	int64_t recv_ns;
 	enum cdc_status why;
@@ -66,7 +67,7 @@ bool bsv_answer(struct bsv_role *r, const struct mosquitto_evt_message *m)
 	r->stats.received++;
 	/* Without an id the answer would go to every subscriber. Mosquitto gives every client
 	 * one (it makes one up for a client that sends none), so this never happens. */
-	if (requester == NULL || !rte_response_topic(m->topic, topic, sizeof(topic)))
+	if (requester == NULL || !r->dialect->reply_topic(m->topic, topic, sizeof(topic)))
 		return false;
 	int64_t raw = bck_raw_ns();
 	if (!answer_time(r, raw, &recv_ns)) {
@@ -149,6 +150,7 @@ struct bsv_role *bsv_start(mosquitto_plugin_id_t *id, const struct opt_config *c
 		goto nomem;
 	r->id = id;
 	r->sync = sync;
+	r->dialect = dlc_find("aliyun");
 	r->authoritative = cfg->authoritative;
 	r->answering = true;
 	r->per_client = rtl_create(cfg->serve_rate, cfg->serve_burst, cfg->serve_max_clients);
@@ -169,7 +171,7 @@ struct bsv_role *bsv_start(mosquitto_plugin_id_t *id, const struct opt_config *c
 	}
 	mosquitto_log_printf(MOSQ_LOG_NOTICE,
 	                     "iotntp: serve role: answering %s %s, %u/s per client",
-	                     RTE_DEVICE_REQUESTS,
+	                     r->dialect->request_filter,
 	                     cfg->authoritative ? "from this clock (authoritative)"
 	                                        : "while the gateway knows the time",
 	                     cfg->serve_rate);

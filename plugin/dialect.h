@@ -117,6 +117,9 @@ struct dlc_dialect {
 	bool shared_topic[2];
 	/* How the platform cuts its stamps to ms. */
 	enum dlc_stamps stamps;
+	/* Every device's request topic, as an MQTT subscription filter: what the serve role
+	 * answers, named in its log and in a bridge's topic lines. */
+	const char *request_filter;
 
 	/* Writes the identity's request or response topic into out (size bytes). */
 	int (*topic)(const struct dlc_identity *who, enum dlc_direction dir, char *out,

@@ -196,6 +196,7 @@ const struct dlc_dialect dlc_huawei = {
     .id_kind = DLC_ID_NUMBER,
     .shared_topic = {true, true},
     .stamps = DLC_STAMPS_UNSTATED,
+    .request_filter = "$oc/devices/+/sys/events/up",
     .topic = topic,
     .is_topic = is_topic,
     .reply_topic = reply_topic,

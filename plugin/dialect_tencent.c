@@ -166,6 +166,7 @@ const struct dlc_dialect dlc_tencent = {
     .id_kind = DLC_ID_NONE,
     .shared_topic = {true, true},
     .stamps = DLC_STAMPS_UNSTATED,
+    .request_filter = "$sys/operation/+/+",
     .topic = topic,
     .is_topic = is_topic,
     .reply_topic = reply_topic,

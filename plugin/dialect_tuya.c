@@ -206,6 +206,7 @@ const struct dlc_dialect dlc_tuya = {
     .id_kind = DLC_ID_STRING,
     .shared_topic = {true, true},
     .stamps = DLC_STAMPS_UNSTATED,
+    .request_filter = "tylink/+/ext/time/request",
     .topic = topic,
     .is_topic = is_topic,
     .reply_topic = reply_topic,

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "route.h"
+#include "dialect.h"
 #include "schedule.h"
 
 enum opt_kind { OPT_TEXT, OPT_NAME, OPT_TOPIC, OPT_PATH, OPT_UINT, OPT_BOOL, OPT_ROLE };
@@ -234,13 +234,13 @@ static int check_sync_role(struct opt_config *cfg, char *err, size_t errlen)
 		    s->min == 1 && ((char *)cfg + s->offset)[0] == '\0')
 			return fail(err, errlen, "option %s is required in the sync role", s->key);
 	}
+	const struct dlc_dialect *d = dlc_find("aliyun");
+	const struct dlc_identity who = {.product = cfg->product_key, .device = cfg->device_name};
 	if (cfg->request_topic[0] == '\0' &&
-	    rte_device_topic(cfg->request_topic, sizeof(cfg->request_topic), cfg->product_key,
-	                     cfg->device_name, RTE_REQUEST) < 0)
+	    d->topic(&who, DLC_REQUEST, cfg->request_topic, sizeof(cfg->request_topic)) < 0)
 		return fail(err, errlen, "option request_topic: default topic too long");
 	if (cfg->response_topic[0] == '\0' &&
-	    rte_device_topic(cfg->response_topic, sizeof(cfg->response_topic), cfg->product_key,
-	                     cfg->device_name, RTE_RESPONSE) < 0)
+	    d->topic(&who, DLC_RESPONSE, cfg->response_topic, sizeof(cfg->response_topic)) < 0)
 		return fail(err, errlen, "option response_topic: default topic too long");
 	if (strcmp(cfg->request_topic, cfg->response_topic) == 0)
 		return fail(err, errlen, "options request_topic and response_topic must differ");

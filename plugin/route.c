@@ -3,82 +3,6 @@
 
 #include <string.h>
 
-#define RTE_PREFIX "/ext/ntp/"
-
-static const char *const direction_name[] = {
-    [RTE_REQUEST] = "request",
-    [RTE_RESPONSE] = "response",
-};
-
-int rte_device_topic(char *out, size_t size, const char *pk, const char *dn, enum rte_direction dir)
-{
-	size_t plen = sizeof(RTE_PREFIX) - 1;
-	size_t klen = strlen(pk), dlen = strlen(dn);
-	const char *kind = direction_name[dir];
-	size_t nlen = strlen(kind);
-	size_t len = plen + klen + 1 + dlen + 1 + nlen;
-
-	if (len >= size)
-		return -1;
-	char *p = out;
-	memcpy(p, RTE_PREFIX, plen);
-	p += plen;
-	memcpy(p, pk, klen);
-	p += klen;
-	*p++ = '/';
-	memcpy(p, dn, dlen);
-	p += dlen;
-	*p++ = '/';
-	memcpy(p, kind, nlen + 1);
-	return (int)len;
-}
-
-/* Whether topic is /ext/ntp/{pk}/{dn}/{kind} with both ids non-empty; gives where {pk}/{dn}
- * starts and how long it is. */
-static bool split_topic(const char *topic, enum rte_direction dir, const char **ids, size_t *idlen)
-{
-	const char *kind = direction_name[dir];
-	size_t plen = sizeof(RTE_PREFIX) - 1;
-	size_t klen = strlen(kind);
-	size_t tlen = strlen(topic);
-
-	if (tlen <= plen + klen + 1 || strncmp(topic, RTE_PREFIX, plen) != 0 ||
-	    strcmp(topic + tlen - klen, kind) != 0 || topic[tlen - klen - 1] != '/')
-		return false;
-	*ids = topic + plen;
-	*idlen = tlen - plen - klen - 1;
-	const char *slash = memchr(*ids, '/', *idlen);
-	return slash != NULL && slash != *ids && slash != *ids + *idlen - 1 &&
-	       memchr(slash + 1, '/', (size_t)(*ids + *idlen - slash - 1)) == NULL;
-}
-
-bool rte_response_topic(const char *topic, char *out, size_t size)
-{
-	const char *ids;
-	size_t idlen;
-
-	if (!split_topic(topic, RTE_REQUEST, &ids, &idlen))
-		return false;
-	/* Built with memcpy: this runs for every request, and snprintf cost more than the rest. */
-	size_t plen = sizeof(RTE_PREFIX) - 1;
-	size_t slen = strlen(direction_name[RTE_RESPONSE]);
-	if (plen + idlen + 1 + slen >= size)
-		return false;
-	memcpy(out, RTE_PREFIX, plen);
-	memcpy(out + plen, ids, idlen);
-	out[plen + idlen] = '/';
-	memcpy(out + plen + idlen + 1, direction_name[RTE_RESPONSE], slen + 1);
-	return true;
-}
-
-bool rte_is_response_topic(const char *topic)
-{
-	const char *ids;
-	size_t idlen;
-
-	return split_topic(topic, RTE_RESPONSE, &ids, &idlen);
-}
-
 /* The first byte is compared here, not in strcmp: nearly every message differs there, and
  * this runs for every message the broker receives. */
 static bool is(const char *topic, const char *own)
@@ -86,29 +10,40 @@ static bool is(const char *topic, const char *own)
 	return own != NULL && own[0] != '\0' && own[0] == topic[0] && strcmp(topic, own) == 0;
 }
 
-enum rte_topic rte_classify(const struct rte_config *cfg, const char *topic)
+/*
+ * Whether a message on a topic of direction dir is the time service's. A topic the platform
+ * shares carries its other services too (Huawei's events/down its OTA events, for one): those
+ * are none of the plugin's business, and the broker routes them as if it were not there.
+ */
+static bool time_service(const struct rte_config *cfg, enum dlc_direction dir, const void *payload,
+                         size_t len)
 {
-	const char *ids;
-	size_t idlen;
+	return !cfg->dialect->shared_topic[dir] || cfg->dialect->is_ours(dir, payload, len);
+}
 
+enum rte_topic rte_classify(const struct rte_config *cfg, const char *topic, const void *payload,
+                            size_t len)
+{
 	if (topic == NULL)
 		return RTE_T_OTHER;
 	/* The gateway's own topics first: they may be configured outside the scheme. */
 	if (cfg->sync) {
 		if (is(topic, cfg->response_topic))
-			return RTE_T_OWN_RESPONSE;
+			return time_service(cfg, DLC_RESPONSE, payload, len) ? RTE_T_OWN_RESPONSE
+			                                                     : RTE_T_OTHER;
 		if (is(topic, cfg->request_topic))
-			return RTE_T_OWN_REQUEST;
+			return time_service(cfg, DLC_REQUEST, payload, len) ? RTE_T_OWN_REQUEST
+			                                                    : RTE_T_OTHER;
 		if (is(topic, cfg->status_topic) || is(topic, cfg->exchange_topic))
 			return RTE_T_OWN;
 	}
-	/* Every other message fails here, on the first bytes of the prefix. */
-	if (topic[0] != RTE_PREFIX[0] || strncmp(topic, RTE_PREFIX, sizeof(RTE_PREFIX) - 1) != 0)
-		return RTE_T_OTHER;
-	if (split_topic(topic, RTE_REQUEST, &ids, &idlen))
-		return RTE_T_DEVICE_REQUEST;
-	if (split_topic(topic, RTE_RESPONSE, &ids, &idlen))
-		return RTE_T_DEVICE_RESPONSE;
+	/* Every other message fails here, on the first bytes of the dialect's topics. */
+	if (cfg->dialect->is_topic(topic, DLC_REQUEST))
+		return time_service(cfg, DLC_REQUEST, payload, len) ? RTE_T_DEVICE_REQUEST
+		                                                    : RTE_T_OTHER;
+	if (cfg->dialect->is_topic(topic, DLC_RESPONSE))
+		return time_service(cfg, DLC_RESPONSE, payload, len) ? RTE_T_DEVICE_RESPONSE
+		                                                     : RTE_T_OTHER;
 	return RTE_T_OTHER;
 }
 

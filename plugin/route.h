@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * route: the platform's topic scheme, and who may publish what on the plugin's topics.
+ * route: who may publish what on the plugin's topics.
  *
- * The time service lives on /ext/ntp/{ProductKey}/{DeviceName}/request and .../response. Every
- * message the broker receives goes through one MESSAGE callback (broker_route.c), which asks
- * this module what to do with it and only carries the answer out. The decision depends on the
- * topic, on who published (the broker's own bridge, a client that took the bridge's client id,
- * or any other client), on the QoS and on the configuration; nothing else.
+ * Every message the broker receives goes through one MESSAGE callback (broker_route.c), which
+ * asks this module what to do with it and only carries the answer out. The decision depends on
+ * the topic, on who published (the broker's own bridge, a client that took the bridge's client
+ * id, or any other client), on the QoS and on the configuration; nothing else. Which topics
+ * are a device's requests and responses, and which messages on them are the time service's,
+ * the platform's dialect says (dialect.h): this module knows no platform.
  */
 #ifndef IOTNTP_ROUTE_H
 #define IOTNTP_ROUTE_H
@@ -14,29 +15,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Every device's request topic, as a subscription filter. */
-#define RTE_DEVICE_REQUESTS "/ext/ntp/+/+/request"
-
-/* Room for a response topic built from any request topic accepted. */
-#define RTE_TOPIC_SIZE 300
-
-enum rte_direction { RTE_REQUEST, RTE_RESPONSE };
-
-/* Writes /ext/ntp/{pk}/{dn}/request or .../response into out; returns its length, or -1 when
- * it does not fit in size bytes. */
-int rte_device_topic(char *out, size_t size, const char *pk, const char *dn,
-                     enum rte_direction dir);
-
-/* Whether topic is a device's request topic; if so writes the matching response topic. */
-bool rte_response_topic(const char *topic, char *out, size_t size);
-
-/* Whether topic is some device's response topic. */
-bool rte_is_response_topic(const char *topic);
+#include "dialect.h"
 
 /* What the plugin's configuration says about topics and senders. Topics are borrowed. */
 struct rte_config {
-	bool sync;                    /* the gateway's own sync role is on */
-	bool serve;                   /* devices' requests are answered */
+	const struct dlc_dialect *dialect; /* the platform's: its topics and its messages */
+	bool sync;                         /* the gateway's own sync role is on */
+	bool serve;                        /* devices' requests are answered */
 	bool guard_devices;           /* only the plugin may answer devices (not the emulator) */
 	const char *request_topic;    /* sync: the gateway's own; "" when off */
 	const char *response_topic;   /* sync: where the platform answers the gateway */
@@ -93,8 +78,11 @@ struct rte_stats {
 	unsigned long long own_topic; /* publishes on the plugin's own topics */
 };
 
-/* What topic is to the plugin under cfg. */
-enum rte_topic rte_classify(const struct rte_config *cfg, const char *topic);
+/* What a message on topic is to the plugin under cfg. On a topic the platform shares with its
+ * other services, only the time service's messages are: the payload (len bytes, not
+ * NUL-terminated) is then asked; elsewhere it is not looked at. */
+enum rte_topic rte_classify(const struct rte_config *cfg, const char *topic, const void *payload,
+                            size_t len);
 
 /* Who sent a message from client_id (NULL: none); has_address tells whether the broker knows
  * a network address for that client. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "fragments.h"
 
-#include "route.h"
+#include "dialect.h"
 
 int frag_mosquitto_write(FILE *out, const struct frag_mosquitto *m)
 {
@@ -66,9 +66,12 @@ int frag_mosquitto_write(FILE *out, const struct frag_mosquitto *m)
 	    "# Back off up to 2 minutes, so that a refused login does not hammer the platform.\n"
 	    "restart_timeout 5 120\n",
 	    m->keepalive_s);
-	char request[RTE_TOPIC_SIZE], response[RTE_TOPIC_SIZE];
-	if (rte_device_topic(request, sizeof(request), pk, dn, RTE_REQUEST) < 0 ||
-	    rte_device_topic(response, sizeof(response), pk, dn, RTE_RESPONSE) < 0)
+	/* The topics the plugin's dialect names: one scheme for both. */
+	const struct dlc_dialect *aliyun = dlc_find("aliyun");
+	const struct dlc_identity who = {.product = pk, .device = dn};
+	char request[DLC_TOPIC_SIZE], response[DLC_TOPIC_SIZE];
+	if (aliyun->topic(&who, DLC_REQUEST, request, sizeof(request)) < 0 ||
+	    aliyun->topic(&who, DLC_RESPONSE, response, sizeof(response)) < 0)
 		return -1;
 	fprintf(out, "topic %s out 0\ntopic %s in 0\n", request, response);
 	return fflush(out) != 0 || ferror(out) ? -1 : 0;

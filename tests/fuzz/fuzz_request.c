@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_request: the serve role (the emulated platform). The input is a topic, a newline, and
- * a request payload: the topic goes through rte_response_topic, the payload through
- * cdc_decode_request and srv_answer.
+ * a request payload: the topic goes through the Alibaba dialect's reply_topic, the payload
+ * through cdc_decode_request and srv_answer.
  *
  * Besides crashes, leaks and undefined behaviour, checked: a response topic is the request
  * topic with its last level renamed; an answer fits the buffer it was given, or is refused;
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "codec.h"
-#include "route.h"
+#include "dialect.h"
 #include "serve.h"
 
 #define CHECK(cond)                                                                                \
@@ -41,11 +41,11 @@ static bool ends_with(const char *s, const char *suffix)
 static void check_topic(const char *topic)
 {
 	size_t tlen = strlen(topic);
-	char *out = malloc(RTE_TOPIC_SIZE);
+	char *out = malloc(DLC_TOPIC_SIZE);
 
 	if (out == NULL)
 		return;
-	if (rte_response_topic(topic, out, RTE_TOPIC_SIZE)) {
+	if (dlc_find("aliyun")->reply_topic(topic, out, DLC_TOPIC_SIZE)) {
 		CHECK(strncmp(topic, "/ext/ntp/", 9) == 0 && ends_with(topic, "/request"));
 		CHECK(strlen(out) == tlen + 1);
 		CHECK(ends_with(out, "/response"));
@@ -58,7 +58,7 @@ static void check_topic(const char *topic)
 		out = malloc(size);
 		if (out == NULL)
 			return;
-		bool ok = rte_response_topic(topic, out, size);
+		bool ok = dlc_find("aliyun")->reply_topic(topic, out, size);
 		if (ok)
 			CHECK(size == tlen + 2 && strlen(out) == tlen + 1);
 		free(out);

@@ -95,6 +95,7 @@ static void every_table_is_complete(void)
 		          d->decode_response != NULL && d->decode_request != NULL &&
 		          d->encode_response != NULL);
 		CU_ASSERT(d->device_max > 0);
+		CU_ASSERT(d->request_filter != NULL);
 		CU_ASSERT(d->request_qos == 0 || d->request_qos == 1);
 		/* The table says how its requests are named, as encode_request names them. */
 		char buf[DLC_BUF_SIZE];
@@ -890,6 +891,226 @@ static void topics_of_other_shapes_and_other_platforms_are_not_recognised(void)
 		CU_ASSERT_FALSE(dlc_all[i]->is_topic(NULL, DLC_RESPONSE));
 }
 
+/* ---- Alibaba's topics, read as the router has always read them ---- */
+
+static const struct dlc_dialect *ali(void)
+{
+	return d_of("aliyun");
+}
+
+static int ali_topic(char *out, size_t size, const char *pk, const char *dn, enum dlc_direction dir)
+{
+	struct dlc_identity who = {.product = pk, .device = dn};
+
+	return ali()->topic(&who, dir, out, size);
+}
+
+static void aliyun_request_topic_maps_to_response_topic(void)
+{
+	char out[DLC_TOPIC_SIZE];
+
+	CU_ASSERT_TRUE_FATAL(ali()->reply_topic("/ext/ntp/pk/dn/request", out, sizeof(out)));
+	CU_ASSERT_STRING_EQUAL(out, "/ext/ntp/pk/dn/response");
+	CU_ASSERT_TRUE_FATAL(
+	    ali()->reply_topic("/ext/ntp/a1B2c3D4e5F/gateway-01/request", out, sizeof(out)));
+	CU_ASSERT_STRING_EQUAL(out, "/ext/ntp/a1B2c3D4e5F/gateway-01/response");
+	/* One-character levels are levels. */
+	CU_ASSERT_TRUE_FATAL(ali()->reply_topic("/ext/ntp/p/d/request", out, sizeof(out)));
+	CU_ASSERT_STRING_EQUAL(out, "/ext/ntp/p/d/response");
+}
+
+static void aliyun_other_topics_are_not_requests(void)
+{
+	const char *bad[] = {
+	    "",
+	    "/",
+	    "/ext/ntp/",
+	    "/ext/ntp/request",
+	    "/ext/ntp//request",
+	    /* Wrong prefix. */
+	    "ext/ntp/pk/dn/request",
+	    "/ext/ntpx/pk/dn/request",
+	    "/ext/NTP/pk/dn/request",
+	    "/ext/rrpc/pk/dn/request",
+	    "//ext/ntp/pk/dn/request",
+	    "x/ext/ntp/pk/dn/request",
+	    /* Missing levels. */
+	    "/ext/ntp/pk/request",
+	    "/ext/ntp/pkdn/request",
+	    /* Extra levels. */
+	    "/ext/ntp/pk/dn/x/request",
+	    "/ext/ntp/pk/dn/request/request",
+	    "/ext/ntp/a/b/c/d/request",
+	    /* Empty product key or device name. */
+	    "/ext/ntp//dn/request",
+	    "/ext/ntp/pk//request",
+	    "/ext/ntp///request",
+	    /* Not the request. */
+	    "/ext/ntp/pk/dn/response",
+	    "/ext/ntp/pk/dn/requests",
+	    "/ext/ntp/pk/dn/xrequest",
+	    "/ext/ntp/pk/dn/request/",
+	    "/ext/ntp/pk/dn/Request",
+	};
+	char out[DLC_TOPIC_SIZE];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		bool accepted = ali()->reply_topic(bad[i], out, sizeof(out)) ||
+		                ali()->is_topic(bad[i], DLC_REQUEST);
+		if (accepted)
+			fprintf(stderr, "\n  accepted as a request topic: \"%s\"\n", bad[i]);
+		CU_ASSERT_FALSE(accepted);
+	}
+}
+
+static void aliyun_response_topic_that_does_not_fit_is_refused(void)
+{
+	const char *topic = "/ext/ntp/pk/dn/request";
+	const size_t need = strlen("/ext/ntp/pk/dn/response") + 1;
+	char out[DLC_TOPIC_SIZE];
+
+	CU_ASSERT_FALSE(ali()->reply_topic(topic, out, need - 1));
+	CU_ASSERT_TRUE(ali()->reply_topic(topic, out, need));
+	CU_ASSERT_STRING_EQUAL(out, "/ext/ntp/pk/dn/response");
+}
+
+static void aliyun_longest_names_fit_dlc_topic_size(void)
+{
+	/* Product key and device name of up to 64 characters each, as options allows. */
+	char topic[DLC_TOPIC_SIZE], out[DLC_TOPIC_SIZE], name[65];
+
+	memset(name, 'n', 64);
+	name[64] = '\0';
+	CU_ASSERT_TRUE_FATAL(ali_topic(topic, sizeof(topic), name, name, DLC_REQUEST) > 0);
+	CU_ASSERT_TRUE_FATAL(ali()->reply_topic(topic, out, sizeof(out)));
+	CU_ASSERT_EQUAL(strlen(out), strlen(topic) + 1);
+	CU_ASSERT_STRING_EQUAL(out + strlen(out) - 9, "/response");
+}
+
+static void aliyun_response_topics_are_recognised(void)
+{
+	CU_ASSERT_TRUE(ali()->is_topic("/ext/ntp/pk/dn/response", DLC_RESPONSE));
+	CU_ASSERT_TRUE(ali()->is_topic("/ext/ntp/a1B2c3D4e5F/gateway-01/response", DLC_RESPONSE));
+	CU_ASSERT_TRUE(ali()->is_topic("/ext/ntp/p/d/response", DLC_RESPONSE));
+	CU_ASSERT_TRUE(ali()->is_topic("/ext/ntp/lanpk/landev/response", DLC_RESPONSE));
+}
+
+static void aliyun_other_topics_are_not_response_topics(void)
+{
+	const char *bad[] = {
+	    "",
+	    "/",
+	    "/ext/ntp/",
+	    "/ext/ntp/response",
+	    "/ext/ntp//response",
+	    "/ext/ntp///response",
+	    /* Requests. */
+	    "/ext/ntp/pk/dn/request",
+	    "/ext/ntp/lanpk/landev/request",
+	    /* Wrong prefix. */
+	    "ext/ntp/pk/dn/response",
+	    "/ext/ntpx/pk/dn/response",
+	    "/ext/NTP/pk/dn/response",
+	    "//ext/ntp/pk/dn/response",
+	    /* Missing levels. */
+	    "/ext/ntp/pk/response",
+	    "/ext/ntp/pkdn/response",
+	    /* Extra levels. */
+	    "/ext/ntp/pk/dn/x/response",
+	    "/ext/ntp/pk/dn/response/response",
+	    "/ext/ntp/a/b/c/d/response",
+	    /* Empty product key or device name. */
+	    "/ext/ntp//dn/response",
+	    "/ext/ntp/pk//response",
+	    /* Not the response. */
+	    "/ext/ntp/pk/dn/responses",
+	    "/ext/ntp/pk/dn/xresponse",
+	    "/ext/ntp/pk/dn/response/",
+	    "/ext/ntp/pk/dn/Response",
+	    "/ext/ntp/pk/dn/",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		bool accepted = ali()->is_topic(bad[i], DLC_RESPONSE);
+		if (accepted)
+			fprintf(stderr, "\n  accepted as a response topic: \"%s\"\n", bad[i]);
+		CU_ASSERT_FALSE(accepted);
+	}
+}
+
+static void aliyun_device_topics_are_built_from_the_ids(void)
+{
+	char out[DLC_TOPIC_SIZE];
+
+	CU_ASSERT_EQUAL(ali_topic(out, sizeof(out), "a1B2", "gw-01", DLC_REQUEST),
+	                (int)strlen("/ext/ntp/a1B2/gw-01/request"));
+	CU_ASSERT_STRING_EQUAL(out, "/ext/ntp/a1B2/gw-01/request");
+	CU_ASSERT_EQUAL(ali_topic(out, sizeof(out), "a1B2", "gw-01", DLC_RESPONSE),
+	                (int)strlen("/ext/ntp/a1B2/gw-01/response"));
+	CU_ASSERT_STRING_EQUAL(out, "/ext/ntp/a1B2/gw-01/response");
+	/* What is built is what is recognised. */
+	CU_ASSERT_TRUE(ali()->is_topic(out, DLC_RESPONSE));
+}
+
+static void aliyun_device_topic_that_does_not_fit_is_refused_at_every_size(void)
+{
+	const char *want = "/ext/ntp/pk/dn/response";
+	char out[DLC_TOPIC_SIZE];
+
+	for (size_t size = 0; size <= strlen(want); size++) {
+		memset(out, 'x', sizeof(out));
+		CU_ASSERT_EQUAL(ali_topic(out, size, "pk", "dn", DLC_RESPONSE), -1);
+		/* Nothing is written past what was given. */
+		CU_ASSERT_EQUAL(out[size], 'x');
+	}
+	CU_ASSERT_EQUAL(ali_topic(out, strlen(want) + 1, "pk", "dn", DLC_RESPONSE),
+	                (int)strlen(want));
+	CU_ASSERT_STRING_EQUAL(out, want);
+}
+
+/* Whether topic matches an MQTT subscription filter made of plain and '+' levels. */
+static bool filter_matches(const char *filter, const char *topic)
+{
+	while (*filter != '\0' && *topic != '\0') {
+		if (filter[0] == '+' && (filter[1] == '/' || filter[1] == '\0')) {
+			topic += strcspn(topic, "/");
+			filter++;
+		} else if (*filter++ != *topic++) {
+			return false;
+		}
+	}
+	return *filter == '\0' && *topic == '\0';
+}
+
+static void each_request_filter_takes_every_devices_request_topic_and_no_answer(void)
+{
+	struct dlc_identity who[] = {
+	    {.product = "a1B2c3D4e5F", .device = "gw-01"},
+	    {.product = "P", .device = "d"},
+	};
+
+	CU_ASSERT_STRING_EQUAL(d_of("aliyun")->request_filter, "/ext/ntp/+/+/request");
+	CU_ASSERT_STRING_EQUAL(d_of("huawei")->request_filter, "$oc/devices/+/sys/events/up");
+	CU_ASSERT_STRING_EQUAL(d_of("tuya")->request_filter, "tylink/+/ext/time/request");
+	CU_ASSERT_STRING_EQUAL(d_of("tencent")->request_filter, "$sys/operation/+/+");
+	for (int i = 0; dlc_all[i] != NULL; i++) {
+		const struct dlc_dialect *d = dlc_all[i];
+		CU_ASSERT_PTR_NULL(strchr(d->request_filter, '#'));
+		for (size_t k = 0; k < sizeof(who) / sizeof(who[0]); k++) {
+			struct dlc_identity id = who[k];
+			char req[DLC_TOPIC_SIZE], resp[DLC_TOPIC_SIZE];
+			if (d->product_max == 0)
+				id.product = NULL;
+			CU_ASSERT_FATAL(d->topic(&id, DLC_REQUEST, req, sizeof(req)) > 0);
+			CU_ASSERT_FATAL(d->topic(&id, DLC_RESPONSE, resp, sizeof(resp)) > 0);
+			CU_ASSERT_TRUE(filter_matches(d->request_filter, req));
+			CU_ASSERT_FALSE(filter_matches(d->request_filter, resp));
+			/* What the filter takes is what is_topic calls a request. */
+			CU_ASSERT_TRUE(d->is_topic(req, DLC_REQUEST));
+		}
+	}
+}
+
 static CU_TestInfo tests[] = {
     RUNNER_TEST(each_platform_is_found_by_its_name_and_no_other_name_is),
     RUNNER_TEST(every_table_is_complete),
@@ -917,6 +1138,15 @@ static CU_TestInfo tests[] = {
     RUNNER_TEST(identities_at_their_longest_fit_and_one_more_is_refused),
     RUNNER_TEST(identities_that_would_break_the_topic_are_refused),
     RUNNER_TEST(topics_of_other_shapes_and_other_platforms_are_not_recognised),
+    RUNNER_TEST(aliyun_request_topic_maps_to_response_topic),
+    RUNNER_TEST(aliyun_other_topics_are_not_requests),
+    RUNNER_TEST(aliyun_response_topic_that_does_not_fit_is_refused),
+    RUNNER_TEST(aliyun_longest_names_fit_dlc_topic_size),
+    RUNNER_TEST(aliyun_response_topics_are_recognised),
+    RUNNER_TEST(aliyun_other_topics_are_not_response_topics),
+    RUNNER_TEST(aliyun_device_topics_are_built_from_the_ids),
+    RUNNER_TEST(aliyun_device_topic_that_does_not_fit_is_refused_at_every_size),
+    RUNNER_TEST(each_request_filter_takes_every_devices_request_topic_and_no_answer),
     CU_TEST_INFO_NULL,
 };
 
