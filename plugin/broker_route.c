@@ -112,7 +112,7 @@ struct brt_router *brt_start(mosquitto_plugin_id_t *id, const struct opt_config 
 	r->sync = sync;
 	r->serve = serve;
 	r->rte = (struct rte_config){
-	    .dialect = dlc_find("aliyun"),
+	    .dialect = cfg->dialect,
 	    .sync = sync != NULL,
 	    .serve = serve != NULL,
 	    .guard_devices = serve != NULL && !cfg->authoritative,

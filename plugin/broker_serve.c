@@ -150,7 +150,7 @@ struct bsv_role *bsv_start(mosquitto_plugin_id_t *id, const struct opt_config *c
 		goto nomem;
 	r->id = id;
 	r->sync = sync;
-	r->dialect = dlc_find("aliyun");
+	r->dialect = cfg->dialect;
 	r->authoritative = cfg->authoritative;
 	r->answering = true;
 	r->per_client = rtl_create(cfg->serve_rate, cfg->serve_burst, cfg->serve_max_clients);

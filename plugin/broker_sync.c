@@ -362,8 +362,7 @@ struct bsy_role *bsy_start(mosquitto_plugin_id_t *id, const struct opt_config *c
 	r->cfg = *cfg;
 	r->since = bck_real();
 	r->ticks_since_ns = bck_raw_ns();
-	/* Alibaba's until plugin_opt_platform chooses. */
-	r->dialect = dlc_find("aliyun");
+	r->dialect = cfg->dialect;
 	struct syn_config sc = engine_config(cfg, r->dialect);
 	r->engine = syn_create(&sc);
 	r->refclock = rcs_create(cfg->refclock_socket);

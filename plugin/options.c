@@ -11,7 +11,16 @@
 #include "dialect.h"
 #include "schedule.h"
 
-enum opt_kind { OPT_TEXT, OPT_NAME, OPT_TOPIC, OPT_PATH, OPT_UINT, OPT_BOOL, OPT_ROLE };
+enum opt_kind {
+	OPT_TEXT,
+	OPT_NAME,
+	OPT_TOPIC,
+	OPT_PATH,
+	OPT_UINT,
+	OPT_BOOL,
+	OPT_ROLE,
+	OPT_PLATFORM
+};
 
 struct opt_spec {
 	const char *key;
@@ -38,8 +47,19 @@ struct opt_spec {
 
 static const struct opt_spec specs[] = {
     {"role", OPT_ROLE, offsetof(struct opt_config, role), 0, 0, 0},
-    TEXT("product_key", OPT_NAME, product_key, 1),
-    TEXT("device_name", OPT_NAME, device_name, 1),
+    /* aliyun (the default), huawei, tuya or tencent: dialect.h's names. */
+    {"platform", OPT_PLATFORM, offsetof(struct opt_config, dialect), 0, 0, 0},
+    /* The identity options, required in the sync role as the platform names its devices
+     * (identities[] below): the default topics are built from them, and every platform's
+     * limit on their length is checked against its dialect. */
+    /* Alibaba's ProductKey: letters, digits and - _ @ . : (as its DeviceName). */
+    TEXT("product_key", OPT_NAME, product_key, 0),
+    /* Alibaba's and Tencent's DeviceName: letters, digits and - _ @ . : */
+    TEXT("device_name", OPT_NAME, device_name, 0),
+    /* Tencent's ProductId: any characters a topic level may hold. */
+    TEXT("product_id", OPT_TEXT, product_id, 0),
+    /* Huawei's device_id (product_id + "_" + node_id) or Tuya's deviceId: one topic level. */
+    TEXT("device_id", OPT_TEXT, device_id, 0),
     TEXT("bridge_client_id", OPT_TEXT, bridge_client_id, 1),
     TEXT("refclock_socket", OPT_PATH, refclock_socket, 0),
     TEXT("request_topic", OPT_TOPIC, request_topic, 0),
@@ -72,6 +92,21 @@ __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, 
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* Writes "aliyun, huawei, tuya or tencent": every dialect's name, in dlc_all's order. */
+static void platform_names(char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int i = 0; dlc_all[i] != NULL && n < size; i++) {
+		const char *sep = i == 0 ? "" : dlc_all[i + 1] == NULL ? " or " : ", ";
+		int k = snprintf(out + n, size - n, "%s%s", sep, dlc_all[i]->name);
+		if (k < 0)
+			break;
+		n += (size_t)k;
+	}
 }
 
 static bool name_char_ok(char c)
@@ -132,6 +167,14 @@ static int set_one(struct opt_config *cfg, const struct opt_spec *s, const char 
 		else
 			return fail(err, errlen, "option role: '%s' is neither sync nor serve", v);
 		return 0;
+	case OPT_PLATFORM:
+		cfg->dialect = dlc_find(v);
+		if (cfg->dialect == NULL) {
+			char names[128];
+			platform_names(names, sizeof(names));
+			return fail(err, errlen, "option platform: '%s' is none of %s", v, names);
+		}
+		return 0;
 	case OPT_BOOL:
 		if (strcmp(v, "true") == 0)
 			*(bool *)(void *)field = true;
@@ -172,6 +215,8 @@ static void set_defaults(struct opt_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->role = OPT_ROLE_SYNC;
+	/* Alibaba's, as before there was a choice: every configuration of then works as it did. */
+	cfg->dialect = dlc_find("aliyun");
 	snprintf(cfg->refclock_socket, sizeof(cfg->refclock_socket), "%s", OPT_DEFAULT_SOCKET);
 	snprintf(cfg->status_topic, sizeof(cfg->status_topic), "%s", OPT_DEFAULT_STATUS_TOPIC);
 	cfg->poll_interval_s = OPT_DEFAULT_POLL_S;
@@ -226,16 +271,93 @@ static int check_schedule(struct opt_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The options that name the gateway on each platform, in its own documents' words: Alibaba by
+ * ProductKey and DeviceName, Tencent by ProductId and DeviceName, Huawei (device_id) and Tuya
+ * (deviceId) by one id.
+ */
+static const struct opt_identity {
+	const char *platform;
+	const char *product; /* NULL: the platform has none */
+	const char *device;
+} identities[] = {
+    {"aliyun", "product_key", "device_name"},
+    {"huawei", NULL, "device_id"},
+    {"tuya", NULL, "device_id"},
+    {"tencent", "product_id", "device_name"},
+};
+static const char *const identity_keys[] = {"product_key", "device_name", "product_id",
+                                            "device_id"};
+
+static const struct opt_identity *identity_of(const struct dlc_dialect *d)
+{
+	for (size_t i = 0; i < sizeof(identities) / sizeof(identities[0]); i++) {
+		if (strcmp(identities[i].platform, d->name) == 0)
+			return &identities[i];
+	}
+	return NULL;
+}
+
+static const char *value_of(const struct opt_config *cfg, const char *key)
+{
+	const struct opt_spec *s = find_spec(key);
+	return (const char *)cfg + s->offset;
+}
+
+/* An identity option another platform's: refused, in any role, rather than ignored. */
+static int check_identity_keys(const struct opt_config *cfg, char *err, size_t errlen)
+{
+	const struct opt_identity *id = identity_of(cfg->dialect);
+
+	for (size_t i = 0; i < sizeof(identity_keys) / sizeof(identity_keys[0]); i++) {
+		const char *key = identity_keys[i];
+		bool used = (id->product != NULL && strcmp(key, id->product) == 0) ||
+		            strcmp(key, id->device) == 0;
+		if (!used && value_of(cfg, key)[0] != '\0')
+			return fail(
+			    err, errlen,
+			    "option %s is not platform %s's: it names its devices by %s%s%s", key,
+			    cfg->dialect->name, id->product ? id->product : "",
+			    id->product ? " and " : "", id->device);
+	}
+	return 0;
+}
+
+/* One identity option of the sync role: given, and within the platform's limit. */
+static int check_id(const struct opt_config *cfg, const char *key, size_t max, char *err,
+                    size_t errlen)
+{
+	const char *v = value_of(cfg, key);
+
+	if (v[0] == '\0')
+		return fail(err, errlen, "option %s is required in the sync role", key);
+	/* Its characters were checked as it was read; what is left is the platform's length. */
+	if (!dlc_valid_level(v, max))
+		return fail(err, errlen,
+		            "option %s is too long for platform %s (at most %zu characters)", key,
+		            cfg->dialect->name, max);
+	return 0;
+}
+
 static int check_sync_role(struct opt_config *cfg, char *err, size_t errlen)
 {
+	const struct dlc_dialect *d = cfg->dialect;
+	const struct opt_identity *id = identity_of(d);
+
+	if (id->product != NULL && check_id(cfg, id->product, d->product_max, err, errlen) != 0)
+		return -1;
+	if (check_id(cfg, id->device, d->device_max, err, errlen) != 0)
+		return -1;
 	for (size_t i = 0; i < SPEC_COUNT; i++) {
 		const struct opt_spec *s = &specs[i];
 		if (s->kind != OPT_UINT && s->kind != OPT_BOOL && s->kind != OPT_ROLE &&
-		    s->min == 1 && ((char *)cfg + s->offset)[0] == '\0')
+		    s->kind != OPT_PLATFORM && s->min == 1 && ((char *)cfg + s->offset)[0] == '\0')
 			return fail(err, errlen, "option %s is required in the sync role", s->key);
 	}
-	const struct dlc_dialect *d = dlc_find("aliyun");
-	const struct dlc_identity who = {.product = cfg->product_key, .device = cfg->device_name};
+	const struct dlc_identity who = {
+	    .product = id->product != NULL ? value_of(cfg, id->product) : NULL,
+	    .device = value_of(cfg, id->device),
+	};
 	if (cfg->request_topic[0] == '\0' &&
 	    d->topic(&who, DLC_REQUEST, cfg->request_topic, sizeof(cfg->request_topic)) < 0)
 		return fail(err, errlen, "option request_topic: default topic too long");
@@ -270,6 +392,8 @@ int opt_parse(struct opt_config *cfg, const struct opt_pair *pairs, int count, c
 		if (s->offset == offsetof(struct opt_config, status_topic))
 			cfg->status_topic_given = true;
 	}
+	if (check_identity_keys(cfg, err, errlen) != 0)
+		return -1;
 	if (cfg->role == OPT_ROLE_SYNC)
 		return check_sync_role(cfg, err, errlen);
 	return 0;

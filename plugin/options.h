@@ -12,7 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define OPT_MAX_NAME   64  /* product key, device name */
+#include "dialect.h"
+
+#define OPT_MAX_NAME   64  /* product key, device name, product id */
+#define OPT_MAX_ID     128 /* device id: Huawei's may have 128 characters */
 #define OPT_MAX_CLIENT 128 /* MQTT client id of the bridge */
 #define OPT_MAX_TOPIC  256
 #define OPT_MAX_PATH   108 /* sun_path of a Unix socket */
@@ -46,8 +49,13 @@ struct opt_pair {
 
 struct opt_config {
 	enum opt_role role;
+	const struct dlc_dialect *dialect; /* plugin_opt_platform's: its topics and payloads */
+	/* The gateway's identity on its platform, in the platform's own words; options.c says
+	 * which platform takes which. Empty: not given. */
 	char product_key[OPT_MAX_NAME + 1];
 	char device_name[OPT_MAX_NAME + 1];
+	char product_id[OPT_MAX_NAME + 1];
+	char device_id[OPT_MAX_ID + 1];
 	char bridge_client_id[OPT_MAX_CLIENT + 1];
 	char refclock_socket[OPT_MAX_PATH];
 	char request_topic[OPT_MAX_TOPIC + 1];

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dialect.h"
 #include "options.h"
 #include "runner.h"
 
@@ -550,6 +551,245 @@ static void error_fits_a_small_buffer(void)
 	CU_ASSERT_EQUAL(strlen(small), sizeof(small) - 1);
 }
 
+/* ---- plugin_opt_platform and each platform's identity ---- */
+
+/* The options for a gateway on platform, with its identity ("key", "value", ..., NULL). */
+static struct pairs on_platform(const char *platform, const char *const *identity)
+{
+	struct pairs ps = {.n = 0};
+
+	add(&ps, "platform", platform);
+	for (; *identity != NULL; identity += 2)
+		add(&ps, identity[0], identity[1]);
+	add(&ps, "bridge_client_id", "bridge-1");
+	return ps;
+}
+
+static const char *const huawei_id[] = {"device_id", "6123abc_gw01", NULL};
+static const char *const tuya_id[] = {"device_id", "6c828cba434ff40c074wF2", NULL};
+static const char *const tencent_id[] = {"product_id", "ABCDEFGHIJ", "device_name", "gw01", NULL};
+
+static void platform_defaults_to_aliyun_and_aliyun_named_changes_nothing(void)
+{
+	struct pairs ps = sync_minimum();
+
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_PTR_EQUAL(cfg.dialect, dlc_find("aliyun"));
+	add(&ps, "platform", "aliyun");
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_PTR_EQUAL(cfg.dialect, dlc_find("aliyun"));
+	CU_ASSERT_STRING_EQUAL(cfg.request_topic, "/ext/ntp/a1B2c3D4e5F/gateway-01/request");
+	CU_ASSERT_STRING_EQUAL(cfg.response_topic, "/ext/ntp/a1B2c3D4e5F/gateway-01/response");
+	/* The serve role too. */
+	struct pairs serve = {.n = 0};
+	add(&serve, "role", "serve");
+	CU_ASSERT_EQUAL_FATAL(parse(&serve), 0);
+	CU_ASSERT_PTR_EQUAL(cfg.dialect, dlc_find("aliyun"));
+}
+
+static void unknown_platform_is_refused_in_one_line_naming_the_accepted_ones(void)
+{
+	const char *bad[] = {"aws", "", "Aliyun", "alibaba", "huawei ", "tuya\n"};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct pairs ps = sync_minimum();
+		add(&ps, "platform", bad[i]);
+		CU_ASSERT_EQUAL(parse(&ps), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "option platform: '"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "is none of aliyun, huawei, tuya or tencent"));
+	}
+	struct pairs ps = sync_minimum();
+	add(&ps, "platform", "aws");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_STRING_EQUAL(err,
+	                       "option platform: 'aws' is none of aliyun, huawei, tuya or tencent");
+	/* Named twice, as any option. */
+	add(&ps, "platform", "aliyun");
+	ps.p[ps.n - 2].value = "huawei";
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "twice"));
+}
+
+static void each_platform_builds_its_own_default_topics_from_its_identity(void)
+{
+	struct pairs ps = on_platform("huawei", huawei_id);
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_PTR_EQUAL(cfg.dialect, dlc_find("huawei"));
+	CU_ASSERT_STRING_EQUAL(cfg.device_id, "6123abc_gw01");
+	CU_ASSERT_STRING_EQUAL(cfg.request_topic, "$oc/devices/6123abc_gw01/sys/events/up");
+	CU_ASSERT_STRING_EQUAL(cfg.response_topic, "$oc/devices/6123abc_gw01/sys/events/down");
+
+	ps = on_platform("tuya", tuya_id);
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_PTR_EQUAL(cfg.dialect, dlc_find("tuya"));
+	CU_ASSERT_STRING_EQUAL(cfg.request_topic, "tylink/6c828cba434ff40c074wF2/ext/time/request");
+	CU_ASSERT_STRING_EQUAL(cfg.response_topic,
+	                       "tylink/6c828cba434ff40c074wF2/ext/time/response");
+
+	ps = on_platform("tencent", tencent_id);
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_PTR_EQUAL(cfg.dialect, dlc_find("tencent"));
+	CU_ASSERT_STRING_EQUAL(cfg.product_id, "ABCDEFGHIJ");
+	CU_ASSERT_STRING_EQUAL(cfg.device_name, "gw01");
+	CU_ASSERT_STRING_EQUAL(cfg.request_topic, "$sys/operation/ABCDEFGHIJ/gw01");
+	CU_ASSERT_STRING_EQUAL(cfg.response_topic, "$sys/operation/result/ABCDEFGHIJ/gw01");
+
+	/* Topics given replace the defaults on any platform. */
+	ps = on_platform("huawei", huawei_id);
+	add(&ps, "request_topic", "site/ntp/req");
+	add(&ps, "response_topic", "site/ntp/resp");
+	CU_ASSERT_EQUAL_FATAL(parse(&ps), 0);
+	CU_ASSERT_STRING_EQUAL(cfg.request_topic, "site/ntp/req");
+	CU_ASSERT_STRING_EQUAL(cfg.response_topic, "site/ntp/resp");
+}
+
+static void each_platforms_identity_options_are_required_in_the_sync_role(void)
+{
+	const char *const none[] = {NULL};
+	const char *const tencent_no_product[] = {"device_name", "gw01", NULL};
+	const char *const tencent_no_device[] = {"product_id", "ABCDEFGHIJ", NULL};
+	struct pairs ps;
+
+	ps = on_platform("huawei", none);
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_STRING_EQUAL(err, "option device_id is required in the sync role");
+	ps = on_platform("tuya", none);
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_STRING_EQUAL(err, "option device_id is required in the sync role");
+	ps = on_platform("tencent", tencent_no_product);
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_STRING_EQUAL(err, "option product_id is required in the sync role");
+	ps = on_platform("tencent", tencent_no_device);
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_STRING_EQUAL(err, "option device_name is required in the sync role");
+	/* The serve role answers every device: it has no identity of its own. */
+	for (int i = 0; dlc_all[i] != NULL; i++) {
+		ps = (struct pairs){.n = 0};
+		add(&ps, "role", "serve");
+		add(&ps, "platform", dlc_all[i]->name);
+		CU_ASSERT_EQUAL(parse(&ps), 0);
+		CU_ASSERT_PTR_EQUAL(cfg.dialect, dlc_all[i]);
+	}
+}
+
+static void another_platforms_identity_option_is_refused_naming_the_right_ones(void)
+{
+	struct pairs ps;
+
+	ps = on_platform("huawei", huawei_id);
+	add(&ps, "product_key", "a1B2c3D4e5F");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_STRING_EQUAL(
+	    err, "option product_key is not platform huawei's: it names its devices by device_id");
+	ps = on_platform("tuya", tuya_id);
+	add(&ps, "device_name", "gw01");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "option device_name is not platform tuya's"));
+	ps = on_platform("tencent", tencent_id);
+	add(&ps, "device_id", "x");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_STRING_EQUAL(err, "option device_id is not platform tencent's: it names its "
+	                            "devices by product_id and device_name");
+	ps = sync_minimum();
+	add(&ps, "product_id", "ABCDEFGHIJ");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_STRING_EQUAL(err, "option product_id is not platform aliyun's: it names its "
+	                            "devices by product_key and device_name");
+	/* In the serve role as well: a misplaced identity is a mistake there too. */
+	ps = (struct pairs){.n = 0};
+	add(&ps, "role", "serve");
+	add(&ps, "platform", "huawei");
+	add(&ps, "product_key", "a1B2c3D4e5F");
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "product_key"));
+}
+
+/* Replaces the value of key in ps. */
+static void set(struct pairs *ps, const char *key, const char *value)
+{
+	for (int i = 0; i < ps->n; i++) {
+		if (strcmp(ps->p[i].key, key) == 0) {
+			ps->p[i].value = value;
+			return;
+		}
+	}
+	CU_FAIL_FATAL("no such key");
+}
+
+static void identities_up_to_the_platforms_limit_are_taken_and_one_more_is_refused(void)
+{
+	const struct {
+		const char *platform;
+		const char *const *identity;
+		const char *key;
+		size_t max; /* the dialect's */
+	} cases[] = {
+	    {"huawei", huawei_id, "device_id", 128},   {"tuya", tuya_id, "device_id", 64},
+	    {"tencent", tencent_id, "product_id", 32}, {"tencent", tencent_id, "device_name", 48},
+	    {"aliyun", NULL, "product_key", 64},       {"aliyun", NULL, "device_name", 64},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char value[OPT_MAX_ID + 2];
+		struct pairs ps = cases[i].identity != NULL
+		                      ? on_platform(cases[i].platform, cases[i].identity)
+		                      : sync_minimum();
+		memset(value, 'i', cases[i].max);
+		value[cases[i].max] = '\0';
+		set(&ps, cases[i].key, value);
+		CU_ASSERT_EQUAL(parse(&ps), 0);
+		CU_ASSERT_EQUAL(strlen(cfg.request_topic) > cases[i].max, true);
+		value[cases[i].max] = 'i';
+		value[cases[i].max + 1] = '\0';
+		CU_ASSERT_EQUAL(parse(&ps), -1);
+		if (strstr(err, cases[i].key) == NULL || strstr(err, "too long") == NULL) {
+			fprintf(stderr, "\n  %s %s: \"%s\"\n", cases[i].platform, cases[i].key,
+			        err);
+			CU_FAIL("overlong identity not refused by name");
+		}
+	}
+	/* Within a buffer but over the platform's own limit, the platform is named. */
+	struct pairs ps = on_platform("tuya", tuya_id);
+	char id65[66];
+	memset(id65, 'i', 65);
+	id65[65] = '\0';
+	set(&ps, "device_id", id65);
+	CU_ASSERT_EQUAL(parse(&ps), -1);
+	CU_ASSERT_STRING_EQUAL(
+	    err, "option device_id is too long for platform tuya (at most 64 characters)");
+	/* Every dialect's limits fit the options' buffers. */
+	for (int i = 0; dlc_all[i] != NULL; i++) {
+		CU_ASSERT(dlc_all[i]->product_max <= OPT_MAX_NAME);
+		CU_ASSERT(dlc_all[i]->device_max <= OPT_MAX_ID);
+	}
+	CU_ASSERT(dlc_find("tencent")->device_max <= OPT_MAX_NAME);
+	CU_ASSERT(dlc_find("aliyun")->device_max <= OPT_MAX_NAME);
+}
+
+static void identities_that_would_break_a_topic_are_refused_on_every_platform(void)
+{
+	const char *bad[] = {"a/b", "+", "dev#", "", "a\tb"};
+	const struct {
+		const char *platform;
+		const char *const *identity;
+		const char *key;
+	} cases[] = {
+	    {"huawei", huawei_id, "device_id"},
+	    {"tuya", tuya_id, "device_id"},
+	    {"tencent", tencent_id, "product_id"},
+	    {"tencent", tencent_id, "device_name"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+			struct pairs ps = on_platform(cases[i].platform, cases[i].identity);
+			set(&ps, cases[i].key, bad[k]);
+			CU_ASSERT_EQUAL(parse(&ps), -1);
+			CU_ASSERT_PTR_NOT_NULL(strstr(err, cases[i].key));
+		}
+	}
+}
+
 static int init_options_tests(void)
 {
 	static CU_TestInfo tests[] = {
@@ -581,6 +821,13 @@ static int init_options_tests(void)
 	    RUNNER_TEST(same_request_and_response_topic_is_rejected),
 	    RUNNER_TEST(null_key_or_value_does_not_crash),
 	    RUNNER_TEST(error_fits_a_small_buffer),
+	    RUNNER_TEST(platform_defaults_to_aliyun_and_aliyun_named_changes_nothing),
+	    RUNNER_TEST(unknown_platform_is_refused_in_one_line_naming_the_accepted_ones),
+	    RUNNER_TEST(each_platform_builds_its_own_default_topics_from_its_identity),
+	    RUNNER_TEST(each_platforms_identity_options_are_required_in_the_sync_role),
+	    RUNNER_TEST(another_platforms_identity_option_is_refused_naming_the_right_ones),
+	    RUNNER_TEST(identities_up_to_the_platforms_limit_are_taken_and_one_more_is_refused),
+	    RUNNER_TEST(identities_that_would_break_a_topic_are_refused_on_every_platform),
 	    CU_TEST_INFO_NULL,
 	};
 	return runner_add_suite("options", tests);
