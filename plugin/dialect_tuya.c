@@ -34,6 +34,9 @@
 /* Not documented; ids seen are 20 to 22 characters. */
 #define TUYA_DEVICE_MAX 64
 
+/* Integers from here on are not exact in a double, and no JSON number carries them. */
+#define TUYA_EXACT_MAX (INT64_C(1) << 53)
+
 static const struct dlj_shape shape[2] = {
     [DLC_REQUEST] = {"tylink/", 1, "/ext/time/request"},
     [DLC_RESPONSE] = {"tylink/", 1, "/ext/time/response"},
@@ -189,7 +192,9 @@ static int encode_response(const struct dlc_request *req, int64_t recv_ms, int64
 	dlj_put(&o, "\",\"time\":");
 	dlj_put_int(&o, send_ms);
 	dlj_put(&o, ",\"data\":{\"bizType\":\"NTP\",\"dst\":");
-	dlj_put_int(&o, req->t1_ms);
+	/* A request may quote a dst no JSON number carries exactly (2^53 and over): it is echoed
+	 * quoted, as the reader takes it, so that the device can read its answer. */
+	dlj_put_ms(&o, req->t1_ms, req->t1_ms >= TUYA_EXACT_MAX);
 	dlj_put(&o, ",\"srt\":");
 	dlj_put_int(&o, recv_ms);
 	dlj_put(&o, ",\"sst\":");

@@ -218,6 +218,31 @@ static void tuya_answer_is_read_with_or_without_msgid_and_time_in_either_unit(vo
 	                DLC_MISSING_FIELD);
 }
 
+static void tuya_dst_no_json_number_carries_is_echoed_quoted_and_read_back(void)
+{
+	const struct dlc_dialect *d = d_of("tuya");
+	const char *req = "{\"msgId\":\"7\",\"data\":{\"bizType\":\"NTP\",\"dst\":"
+	                  "\"999999999999999999\"}}";
+	struct dlc_request r;
+	struct dlc_answer a;
+	char out[DLC_BUF_SIZE];
+
+	CU_ASSERT_EQUAL_FATAL(request(d, req, &r), DLC_OK);
+	CU_ASSERT_EQUAL(r.t1_ms, INT64_C(999999999999999999));
+	int n = d->encode_response(&r, T0, T0 + 1, out, sizeof(out));
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"dst\":\"999999999999999999\""));
+	CU_ASSERT_EQUAL_FATAL(answer(d, out, &a), DLC_OK);
+	CU_ASSERT(a.has_t1 && a.t1_ms == INT64_C(999999999999999999));
+	/* Below 2^53 a dst is a number, as the document writes it. */
+	r.t1_ms = (INT64_C(1) << 53) - 1;
+	CU_ASSERT_FATAL(d->encode_response(&r, T0, T0 + 1, out, sizeof(out)) > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"dst\":9007199254740991,"));
+	r.t1_ms = INT64_C(1) << 53;
+	CU_ASSERT_FATAL(d->encode_response(&r, T0, T0 + 1, out, sizeof(out)) > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"dst\":\"9007199254740992\","));
+}
+
 static void tencent_documented_request_and_answer_decode_exactly(void)
 {
 	const struct dlc_dialect *d = d_of("tencent");
@@ -1119,6 +1144,7 @@ static CU_TestInfo tests[] = {
     RUNNER_TEST(huawei_documented_request_and_answer_decode_exactly),
     RUNNER_TEST(tuya_documented_request_decodes_exactly),
     RUNNER_TEST(tuya_answer_is_read_with_or_without_msgid_and_time_in_either_unit),
+    RUNNER_TEST(tuya_dst_no_json_number_carries_is_echoed_quoted_and_read_back),
     RUNNER_TEST(tencent_documented_request_and_answer_decode_exactly),
     RUNNER_TEST(each_request_is_written_exactly_as_documented),
     RUNNER_TEST(tencent_answer_carries_the_send_time_truncated_to_seconds),
