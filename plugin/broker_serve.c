@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "broker_clock.h"
-#include "codec.h"
 #include "dialect.h"
 #include "exchange.h"
 #include "rate_limit.h"
@@ -59,9 +58,9 @@ static bool answer_time(struct bsv_role *r, int64_t raw, int64_t *out_ns)
 bool bsv_answer(struct bsv_role *r, const struct mosquitto_evt_message *m)
 {
 	char topic[DLC_TOPIC_SIZE];
-	char answer[CDC_BUF_SIZE];
+	char answer[DLC_BUF_SIZE];
 	int64_t recv_ns;
-	enum cdc_status why;
+	enum dlc_status why;
 	const char *requester = mosquitto_client_id(m->client);
 
 	r->stats.received++;
@@ -81,15 +80,19 @@ bool bsv_answer(struct bsv_role *r, const struct mosquitto_evt_message *m)
 	/* The send time follows from the receive time on the raw oscillator: the clock is asked
 	 * once per request, and both times come from the same reading of it. */
 	int64_t send_ns = recv_ns + (bck_raw_ns() - raw);
-	int n = srv_answer(m->payload, m->payloadlen, recv_ns / XCH_NS_PER_MS,
+	int n = srv_answer(r->dialect, m->payload, m->payloadlen, recv_ns / XCH_NS_PER_MS,
 	                   send_ns / XCH_NS_PER_MS, answer, sizeof(answer), &why);
+	/* The router hands over only the time service's messages; should the dialect's reader
+	 * still find another service's, it is not a bad request, and the broker routes it. */
+	if (n < 0 && why == DLC_NOT_OURS)
+		return false;
 	if (n < 0) {
 		if (r->stats.bad_request++ == 0)
 			mosquitto_log_printf(
 			    MOSQ_LOG_WARNING,
 			    "iotntp: dropped a request on %s: %s (further ones are "
 			    "only counted)",
-			    m->topic, cdc_status_name(why));
+			    m->topic, dlc_status_name(why));
 		return false;
 	}
 	/*

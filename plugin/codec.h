@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * codec: the platform's JSON payloads.
+ * codec: Alibaba's JSON payloads, spoken through its dialect (dialect_aliyun.c).
  *
  *   request   {"deviceSendTime":"<ms>"}
  *   response  {"deviceSendTime":<echo>,"serverRecvTime":"<ms>","serverSendTime":"<ms>"}
@@ -80,7 +80,8 @@ enum cdc_status cdc_decode_request_general(const void *payload, size_t len,
 int cdc_encode_response(char *buf, size_t size, const struct cdc_request *req, int64_t recv_ms,
                         int64_t send_ms);
 
-/* Human-readable name of a status, for logs and counters. */
+/* Human-readable name of a status, for the tests' messages (the plugin logs the dialect's
+ * status, dlc_status_name). */
 const char *cdc_status_name(enum cdc_status status);
 
 #endif

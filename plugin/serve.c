@@ -3,15 +3,15 @@
 
 #include "exchange.h"
 
-int srv_answer(const void *payload, size_t len, int64_t recv_ms, int64_t send_ms, char *out,
-               size_t size, enum cdc_status *why)
+int srv_answer(const struct dlc_dialect *d, const void *payload, size_t len, int64_t recv_ms,
+               int64_t send_ms, char *out, size_t size, enum dlc_status *why)
 {
-	struct cdc_request req;
+	struct dlc_request req;
 
-	*why = cdc_decode_request(payload, len, &req);
-	if (*why != CDC_OK)
+	*why = d->decode_request(payload, len, &req);
+	if (*why != DLC_OK)
 		return -1;
-	return cdc_encode_response(out, size, &req, recv_ms, send_ms);
+	return d->encode_response(&req, recv_ms, send_ms, out, size);
 }
 
 bool srv_time_now(const struct srv_clock *c, const struct timespec *system_now, int64_t raw_now_ns,

@@ -3,8 +3,8 @@
  * serve: the platform's side of the exchange, for the emulated platform and, on a gateway with
  * serve_lan, for LAN devices that ask in the platform's protocol.
  *
- * A device's request is answered with the echoed deviceSendTime and the receive and send
- * times in ms (route.c knows the topics).
+ * A device's request is answered in the platform's dialect (dialect.h), with what the request
+ * asks to be echoed and the receive and send times in ms; the dialect also names the topics.
  */
 #ifndef IOTNTP_SERVE_H
 #define IOTNTP_SERVE_H
@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "codec.h"
+#include "dialect.h"
 
 /*
  * Which clock answers. A gateway answers only while it knows the time:
@@ -49,8 +49,10 @@ struct srv_stats {
 	unsigned long long forged_answer; /* a local client published on a response topic */
 };
 
-/* Builds the answer to a request payload; returns its length, or -1 with *why set. */
-int srv_answer(const void *payload, size_t len, int64_t recv_ms, int64_t send_ms, char *out,
-               size_t size, enum cdc_status *why);
+/* Builds the answer in dialect d to a request payload; returns its length, or -1 with *why set
+ * (DLC_OK: the request was read, its answer does not fit in size bytes; DLC_NOT_OURS: the
+ * message is another service's on a shared topic, and no request at all). */
+int srv_answer(const struct dlc_dialect *d, const void *payload, size_t len, int64_t recv_ms,
+               int64_t send_ms, char *out, size_t size, enum dlc_status *why);
 
 #endif

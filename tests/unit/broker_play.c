@@ -100,16 +100,16 @@ int play_start_with(void **userdata, const char *const *options)
 	return init_with(userdata, options);
 }
 
-int play_start(void **userdata, const char *const *extra)
+/* Starts the plugin with the stand-in's path, then identity and extra (none repeated). */
+static int start_merged(void **userdata, const char *const *identity, const char *const *extra)
 {
 	const char *const socket_option[] = {"refclock_socket", sock_path, NULL};
 	const char *merged[2 * MAX_OPTIONS + 1];
-	const char *const *parts[3] = {socket_option, gateway_options, extra};
+	const char *const *parts[3] = {socket_option, identity, extra};
 	int n = 0;
 
 	stub_reset();
 	bind_chrony();
-	/* The stand-in's path, the gateway's identity, then the test's own (none repeated). */
 	for (int l = 0; l < 3; l++) {
 		for (const char *const *kv = parts[l]; kv != NULL && *kv != NULL; kv++) {
 			CU_ASSERT_FATAL(n < 2 * MAX_OPTIONS);
@@ -118,6 +118,18 @@ int play_start(void **userdata, const char *const *extra)
 	}
 	merged[n] = NULL;
 	return init_with(userdata, merged);
+}
+
+int play_start(void **userdata, const char *const *extra)
+{
+	return start_merged(userdata, gateway_options, extra);
+}
+
+int play_start_on(void **userdata, const char *const *options)
+{
+	static const char *const bridge[] = {"bridge_client_id", PLAY_BRIDGE_ID, NULL};
+
+	return start_merged(userdata, bridge, options);
 }
 
 void play_stop(void *userdata)

@@ -38,6 +38,10 @@ extern struct mosquitto play_device;   /* a LAN device asking for the time */
  * options followed by extra ("key", "value", ..., NULL); returns mosquitto_plugin_init's code. */
 int play_start(void **userdata, const char *const *extra);
 
+/* As play_start, for a gateway whose platform and identity are the test's own: the stand-in's
+ * path and the bridge's id, then options (same form). */
+int play_start_on(void **userdata, const char *const *options);
+
 /* Starts the plugin with exactly these options (same form); returns its code. */
 int play_start_with(void **userdata, const char *const *options);
 

@@ -193,6 +193,82 @@ static void with_serve_lan_a_clients_answer_to_a_device_is_denied_as_forged(void
 	play_stop(ud);
 }
 
+/* ---- a gateway on Huawei's IoTDA, whose events topics carry its other services too ---- */
+
+#define HW_UP          "$oc/devices/gw_01/sys/events/up"
+#define HW_DOWN        "$oc/devices/gw_01/sys/events/down"
+#define HW_DEVICE_UP   "$oc/devices/lan_7/sys/events/up"
+#define HW_DEVICE_DOWN "$oc/devices/lan_7/sys/events/down"
+#define HW_OTA_EVENT                                                                               \
+	"{\"services\":[{\"service_id\":\"$ota\",\"event_type\":\"version_query\",\"paras\":{}}]}"
+#define HW_TIME_REQUEST                                                                            \
+	"{\"services\":[{\"service_id\":\"$time_sync\",\"event_type\":\"time_sync_request\","      \
+	"\"paras\":{\"device_send_time\":1795554000000}}]}"
+#define HW_TIME_ANSWER                                                                             \
+	"{\"services\":[{\"service_id\":\"$time_sync\",\"event_type\":\"time_sync_response\","     \
+	"\"paras\":{\"device_send_time\":1795554000000,\"server_recv_time\":1795554000010,"        \
+	"\"server_send_time\":1795554000011}}]}"
+
+static const char *const huawei_gateway[] = {
+    "platform", "huawei", "device_id", "gw_01", "serve_lan", "true", NULL,
+};
+
+static void huawei_gateway_sends_its_requests_on_its_own_events_topic_in_huaweis_words(void)
+{
+	void *ud;
+
+	CU_ASSERT_EQUAL_FATAL(play_start_on(&ud, huawei_gateway), MOSQ_ERR_SUCCESS);
+	cJSON *st = play_poll(NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	cJSON_Delete(st);
+	const struct stub_publish *p = stub_last_published_on(HW_UP, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	/* To the bridge alone, as on Alibaba. */
+	CU_ASSERT_TRUE(p->to_client);
+	CU_ASSERT_STRING_EQUAL(p->client_id, PLAY_BRIDGE_ID);
+	/* At the QoS Huawei's SDK sends them with. */
+	CU_ASSERT_EQUAL(p->qos, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(p->payload, "\"event_type\":\"time_sync_request\""));
+	/* Nothing on Alibaba's topics. */
+	CU_ASSERT_PTR_NULL(stub_last_published_on(PLAY_REQUEST_TOPIC, 0));
+	play_stop(ud);
+}
+
+static void huawei_gateway_lets_the_platforms_other_events_pass_and_guards_its_time_answers(void)
+{
+	void *ud;
+
+	CU_ASSERT_EQUAL_FATAL(play_start_on(&ud, huawei_gateway), MOSQ_ERR_SUCCESS);
+	int seen = stub_published_count();
+	/* The platform's other events, either way and from anyone, pass untouched. */
+	CU_ASSERT_EQUAL(stub_message(&play_bridge, HW_DOWN, HW_OTA_EVENT, 1), MOSQ_ERR_SUCCESS);
+	CU_ASSERT_EQUAL(stub_message(&play_lan, HW_DOWN, HW_OTA_EVENT, 0), MOSQ_ERR_SUCCESS);
+	CU_ASSERT_EQUAL(stub_message(&play_lan, HW_UP, HW_OTA_EVENT, 1), MOSQ_ERR_SUCCESS);
+	CU_ASSERT_EQUAL(stub_message(&play_impostor, HW_DOWN, "not json", 0), MOSQ_ERR_SUCCESS);
+	CU_ASSERT_EQUAL(stub_message(&play_device, HW_DEVICE_UP, HW_OTA_EVENT, 0),
+	                MOSQ_ERR_SUCCESS);
+	CU_ASSERT_EQUAL(stub_message(&play_lan, HW_DEVICE_DOWN, HW_OTA_EVENT, 0), MOSQ_ERR_SUCCESS);
+	CU_ASSERT_EQUAL(stub_published_count(), seen);
+	/* The time service's messages are guarded as on any platform. */
+	CU_ASSERT_EQUAL(stub_message(&play_lan, HW_DOWN, HW_TIME_ANSWER, 0), MOSQ_ERR_ACL_DENIED);
+	CU_ASSERT_EQUAL(stub_message(&play_impostor, HW_DOWN, HW_TIME_ANSWER, 0),
+	                MOSQ_ERR_ACL_DENIED);
+	CU_ASSERT_EQUAL(stub_message(&play_lan, HW_UP, HW_TIME_REQUEST, 0), MOSQ_ERR_ACL_DENIED);
+	CU_ASSERT_EQUAL(stub_message(&play_lan, HW_DEVICE_DOWN, HW_TIME_ANSWER, 0),
+	                MOSQ_ERR_ACL_DENIED);
+	cJSON *st = play_poll(NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL(play_number(st, "dropped_by", "local_client", NULL), 1);
+	CU_ASSERT_EQUAL(play_number(st, "dropped_by", "impostor", NULL), 1);
+	CU_ASSERT_EQUAL(play_number(st, "denied_own_topics", NULL), 1);
+	CU_ASSERT_EQUAL(play_number(st, "lan", "forged_answer", NULL), 1);
+	/* The device's OTA event was no request: neither answered, nor refused for the time. */
+	CU_ASSERT_EQUAL(play_number(st, "lan", "unsynced", NULL), 0);
+	CU_ASSERT_EQUAL(play_number(st, "lan", "bad_request", NULL), 0);
+	cJSON_Delete(st);
+	play_stop(ud);
+}
+
 int init_broker_route_tests(void)
 {
 	static CU_TestInfo tests[] = {
@@ -204,6 +280,9 @@ int init_broker_route_tests(void)
 	    RUNNER_TEST(other_traffic_passes_untouched_and_uncounted),
 	    RUNNER_TEST(bridges_answer_for_another_device_passes_and_is_counted_other_device),
 	    RUNNER_TEST(with_serve_lan_a_clients_answer_to_a_device_is_denied_as_forged),
+	    RUNNER_TEST(huawei_gateway_sends_its_requests_on_its_own_events_topic_in_huaweis_words),
+	    RUNNER_TEST(
+	        huawei_gateway_lets_the_platforms_other_events_pass_and_guards_its_time_answers),
 	    CU_TEST_INFO_NULL,
 	};
 	return runner_add_suite("broker_route", tests);

@@ -9,6 +9,7 @@
 
 #include "broker_play.h"
 #include "broker_tests.h"
+#include "dialect.h"
 #include "runner.h"
 
 #define DEVICE_ASKS "{\"deviceSendTime\":\"1700000000000\"}"
@@ -234,6 +235,103 @@ static void serve_role_publishes_its_status_only_when_it_changed(void)
 	play_stop(ud);
 }
 
+/* ---- in the other platforms' dialects ---- */
+
+/* The answer published to id, decoded in platform's dialect. */
+static enum dlc_status decoded(const char *platform, const struct stub_publish *p,
+                               struct dlc_answer *a)
+{
+	return dlc_find(platform)->decode_response(p->payload, (size_t)p->payloadlen, a);
+}
+
+static void serve_role_on_huawei_answers_in_huaweis_words_and_leaves_other_events_alone(void)
+{
+	static const char *const huawei_emulator[] = {
+	    "role", "serve", "authoritative", "true", "platform", "huawei", NULL,
+	};
+	static const char *const request =
+	    "{\"services\":[{\"service_id\":\"$time_sync\",\"event_type\":\"time_sync_request\","
+	    "\"paras\":{\"device_send_time\":1700000000000}}]}";
+	static const char *const ota = "{\"services\":[{\"service_id\":\"$ota\",\"event_type\":"
+	                               "\"version_query\",\"paras\":{}}]}";
+	struct mosquitto gateway = {.id = "gateway-bridge", .address = "192.0.2.1"};
+	const struct stub_publish *p = NULL;
+	struct dlc_answer a;
+	void *ud;
+
+	CU_ASSERT_EQUAL_FATAL(play_start_with(&ud, huawei_emulator), MOSQ_ERR_SUCCESS);
+	CU_ASSERT_EQUAL(stub_log_containing("answering $oc/devices/+/sys/events/up"), 1);
+	int seen = stub_published_count();
+	int64_t now_ms = play_real_ms();
+	/* Huawei's SDK asks at QoS 1: answered, and still routed. */
+	CU_ASSERT_EQUAL(stub_message(&gateway, "$oc/devices/gw_01/sys/events/up", request, 1),
+	                MOSQ_ERR_SUCCESS);
+	CU_ASSERT_EQUAL_FATAL(published_to("gateway-bridge", seen, &p), 1);
+	CU_ASSERT_STRING_EQUAL(p->topic, "$oc/devices/gw_01/sys/events/down");
+	CU_ASSERT_EQUAL_FATAL(decoded("huawei", p, &a), DLC_OK);
+	CU_ASSERT(a.has_t1 && a.t1_ms == 1700000000000LL);
+	CU_ASSERT_EQUAL(a.t2_ms, now_ms);
+	CU_ASSERT(a.t3_ms >= a.t2_ms);
+	/* Another service's event on the same topic: nobody answers it, nobody counts it. */
+	seen = stub_published_count();
+	CU_ASSERT_EQUAL(stub_message(&gateway, "$oc/devices/gw_01/sys/events/up", ota, 0),
+	                MOSQ_ERR_SUCCESS);
+	CU_ASSERT_EQUAL(stub_message(&gateway, "$oc/devices/gw_01/sys/events/up", "x", 0),
+	                MOSQ_ERR_SUCCESS);
+	CU_ASSERT_EQUAL(stub_published_count(), seen);
+	/* Alibaba's request is nothing to a Huawei platform. */
+	CU_ASSERT_EQUAL(stub_message(&gateway, PLAY_REQUEST_TOPIC, DEVICE_ASKS, 0),
+	                MOSQ_ERR_SUCCESS);
+	CU_ASSERT_EQUAL(stub_published_count(), seen);
+	play_stop(ud);
+}
+
+static void lan_devices_on_tuya_and_tencent_are_answered_in_their_platforms_words(void)
+{
+	static const char *const tuya[] = {
+	    "platform", "tuya", "device_id", "gw01", "serve_lan", "true", NULL,
+	};
+	static const char *const tencent[] = {
+	    "platform", "tencent",   "product_id", "ABCDEFGHIJ", "device_name",
+	    "gw01",     "serve_lan", "true",       NULL,
+	};
+	const struct {
+		const char *platform;
+		const char *const *options;
+		const char *topic, *reply, *request;
+	} cases[] = {
+	    {"tuya", tuya, "tylink/lan7/ext/time/request", "tylink/lan7/ext/time/response",
+	     "{\"msgId\":\"45lkj3551234001\",\"time\":1655957399,\"data\":{\"bizType\":\"NTP\","
+	     "\"dst\":1655957399000}}"},
+	    {"tencent", tencent, "$sys/operation/PRODUCT007/lan7",
+	     "$sys/operation/result/PRODUCT007/lan7", "{\"type\":\"get\",\"resource\":[\"time\"]}"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct stub_publish *p = NULL;
+		struct dlc_answer a;
+		void *ud;
+
+		CU_ASSERT_EQUAL_FATAL(play_start_on(&ud, cases[i].options), MOSQ_ERR_SUCCESS);
+		stub_kernel_synced(true);
+		int seen = stub_published_count();
+		int64_t now_ms = play_real_ms();
+		CU_ASSERT_EQUAL(stub_message(&play_device, cases[i].topic, cases[i].request, 0),
+		                MOSQ_ERR_ACL_DENIED);
+		CU_ASSERT_EQUAL_FATAL(published_to(play_device.id, seen, &p), 1);
+		CU_ASSERT_STRING_EQUAL(p->topic, cases[i].reply);
+		CU_ASSERT_EQUAL(p->qos, 0);
+		CU_ASSERT_EQUAL_FATAL(decoded(cases[i].platform, p, &a), DLC_OK);
+		CU_ASSERT_EQUAL(a.t2_ms, now_ms);
+		if (strcmp(cases[i].platform, "tuya") == 0)
+			CU_ASSERT_STRING_EQUAL(a.id.text, "45lkj3551234001");
+		/* A client's answer on a device's topic is still a forgery. */
+		CU_ASSERT_EQUAL(stub_message(&play_lan, cases[i].reply, p->payload, 0),
+		                MOSQ_ERR_ACL_DENIED);
+		play_stop(ud);
+	}
+}
+
 int init_broker_serve_tests(void)
 {
 	static CU_TestInfo tests[] = {
@@ -246,6 +344,9 @@ int init_broker_serve_tests(void)
 	    RUNNER_TEST(bad_lan_request_is_not_answered_counted_and_logged_once),
 	    RUNNER_TEST(serve_role_answers_from_its_own_clock_and_counts_requests_received),
 	    RUNNER_TEST(serve_role_publishes_its_status_only_when_it_changed),
+	    RUNNER_TEST(
+	        serve_role_on_huawei_answers_in_huaweis_words_and_leaves_other_events_alone),
+	    RUNNER_TEST(lan_devices_on_tuya_and_tencent_are_answered_in_their_platforms_words),
 	    CU_TEST_INFO_NULL,
 	};
 	return runner_add_suite("broker_serve", tests);
