@@ -54,7 +54,9 @@ static const struct opt_spec specs[] = {
      * limit on their length is checked against its dialect. */
     /* Alibaba's ProductKey: letters, digits and - _ @ . : (as its DeviceName). */
     TEXT("product_key", OPT_NAME, product_key, 0),
-    /* Alibaba's and Tencent's DeviceName: letters, digits and - _ @ . : */
+    /* Alibaba's DeviceName: letters, digits and - _ @ . : (its console's rule). Tencent's
+     * DeviceName is held to the same characters, which its documented examples fit; its own
+     * rule is not checked here. */
     TEXT("device_name", OPT_NAME, device_name, 0),
     /* Tencent's ProductId: any characters a topic level may hold. */
     TEXT("product_id", OPT_TEXT, product_id, 0),
@@ -289,6 +291,7 @@ static const struct opt_identity {
 static const char *const identity_keys[] = {"product_key", "device_name", "product_id",
                                             "device_id"};
 
+/* Every dialect has its line above: test_options checks each platform's. */
 static const struct opt_identity *identity_of(const struct dlc_dialect *d)
 {
 	for (size_t i = 0; i < sizeof(identities) / sizeof(identities[0]); i++) {
