@@ -21,10 +21,9 @@
 #define PLAY_STATUS_TOPIC    "iotntp/status"
 #define PLAY_DEVICE_REQUEST  "/ext/ntp/devpk/dev-01/request"
 #define PLAY_DEVICE_RESPONSE "/ext/ntp/devpk/dev-01/response"
-/* The platform's clock is this far ahead of the gateway's system clock. */
 /* Requests the first poll sends, whatever the burst: it is a quick one (schedule.h). */
 #define PLAY_FIRST_POLL SCH_QUICK_BURST
-
+/* The platform's clock is this far ahead of the gateway's system clock. */
 #define PLAY_OFFSET_MS 2500
 /* One way through the bridge, each way. */
 #define PLAY_ONE_WAY_NS (2 * 1000000LL)
