@@ -73,12 +73,14 @@ static int on_message(int event, void *event_data, void *userdata)
 
 	(void)event;
 	/* Runs for every message the broker receives; most leave at the classification. */
-	enum rte_topic t = rte_classify(&r->rte, m->topic, m->payload, (size_t)m->payloadlen);
+	bool unreadable;
+	enum rte_topic t =
+	    rte_classify(&r->rte, m->topic, m->payload, (size_t)m->payloadlen, &unreadable);
 	if (t == RTE_T_OTHER)
 		return MOSQ_ERR_SUCCESS;
 	enum rte_sender s =
 	    rte_sender_of(&r->rte, mosquitto_client_id(m->client), has_address(m->client));
-	struct rte_decision d = rte_decide(&r->rte, t, s, m->qos);
+	struct rte_decision d = rte_decide(&r->rte, t, unreadable, s, m->qos);
 	count(r, d.count, m->client);
 
 	/* Only success or a denial: any other code would make the broker drop the connection

@@ -22,6 +22,10 @@
 
 /* Largest payload looked at; every documented answer is under 400 bytes. */
 #define DLC_MAX_PAYLOAD 1024
+/* Largest payload on a shared topic whose owner is told (struct dlc_dialect's owner): the
+ * platforms' other services send more there (Huawei's sub-device lists, Tuya's daylight saving
+ * rules), and each must be told from the time service's to pass untouched. */
+#define DLC_MAX_SHARED 65536
 /* Room for any request or answer a dialect writes, terminating NUL included. */
 #define DLC_BUF_SIZE 512
 /* Room for any topic a dialect names or accepts, terminating NUL included. */
@@ -37,7 +41,7 @@ enum dlc_status {
 	DLC_OK = 0,
 	DLC_NOT_OURS,      /* well-formed traffic of another service on a shared topic */
 	DLC_TOO_LARGE,     /* payload over DLC_MAX_PAYLOAD */
-	DLC_NOT_JSON,      /* not one JSON object */
+	DLC_NOT_JSON,      /* not one JSON object, or one that names a member twice */
 	DLC_MISSING_FIELD, /* a required member is absent or null */
 	DLC_BAD_VALUE,     /* a member of the wrong type, negative, fractional or too long */
 	DLC_BAD_TIME,      /* a platform timestamp outside the plausible range */
@@ -46,6 +50,19 @@ enum dlc_status {
 enum dlc_direction {
 	DLC_REQUEST,  /* device to platform */
 	DLC_RESPONSE, /* platform to device */
+};
+
+/*
+ * Whose a message on a topic the platform shares with its other services is. Only a message
+ * that is positively another service's is left alone by the router: one that cannot be read
+ * here might still be read as the time service's by a laxer reader (a device's SDK, the
+ * platform), so who may publish it is still checked (route.h).
+ */
+enum dlc_owner {
+	DLC_OWNER_TIME,    /* the time service's, its values usable or not */
+	DLC_OWNER_OTHER,   /* one JSON object, of another service */
+	DLC_OWNER_UNKNOWN, /* unreadable: over DLC_MAX_SHARED, not one JSON object, or a member
+	                    * named twice (readers differ on which one counts) */
 };
 
 /*
@@ -128,8 +145,10 @@ struct dlc_dialect {
 	bool (*is_topic)(const char *topic, enum dlc_direction dir);
 	/* Whether topic is some device's request topic; if so writes its response topic. */
 	bool (*reply_topic)(const char *request_topic, char *out, size_t size);
-	/* Whether a payload on a topic of that direction belongs to the time service. */
-	bool (*is_ours)(enum dlc_direction dir, const void *payload, size_t len);
+	/* Whose a payload on a shared topic of that direction is. Member names and the values
+	 * that name the service are compared without regard to case, so that no reader that
+	 * folds case can take for the time service's what is told another's here. */
+	enum dlc_owner (*owner)(enum dlc_direction dir, const void *payload, size_t len);
 
 	/* Writes a request sent at t1_ms, which grows strictly from one request to the next;
 	 * seq numbers the requests. Sets *id to what the answer will carry. */

@@ -130,13 +130,13 @@ static bool reply_topic(const char *request_topic, char *out, size_t size)
 	return true;
 }
 
-static bool is_ours(enum dlc_direction dir, const void *payload, size_t len)
+static enum dlc_owner owner(enum dlc_direction dir, const void *payload, size_t len)
 {
 	(void)dir;
 	(void)payload;
 	(void)len;
 	/* Both topics belong to the time service alone. */
-	return true;
+	return DLC_OWNER_TIME;
 }
 
 static int encode_request(int64_t t1_ms, uint32_t seq, struct dlc_id *id, char *out, size_t size)
@@ -201,7 +201,7 @@ const struct dlc_dialect dlc_aliyun = {
     .topic = topic,
     .is_topic = is_topic,
     .reply_topic = reply_topic,
-    .is_ours = is_ours,
+    .owner = owner,
     .encode_request = encode_request,
     .decode_response = decode_response,
     .decode_request = decode_request,

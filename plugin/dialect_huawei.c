@@ -19,9 +19,10 @@
  * mqtt_base.h publishes at DEFAULT_QOS 1.
  *
  * Open points, built for both readings:
- * - events/down also carries OTA, sub-device and log events: a payload is ours only when a
- *   services[] entry has service_id "$time_sync" and our event_type; anything else, JSON or
- *   not, is not ours and is left alone.
+ * - events/up and events/down also carry OTA, sub-device and log events: a payload is the
+ *   time service's when a services[] entry has service_id "$time_sync" and the direction's
+ *   event_type, and another service's when it is readable JSON without one; what cannot be
+ *   read is neither (dialect.h, enum dlc_owner).
  * - The QoS the platform answers with is not documented: answers are taken at any QoS. We
  *   request at QoS 1, as the SDK does; QoS 0 is documented neither way.
  * - Truncation or rounding of the ms stamps is not stated.
@@ -81,14 +82,27 @@ static const cJSON *time_event(const cJSON *root, enum dlc_direction dir)
 	return NULL;
 }
 
-static bool is_ours(enum dlc_direction dir, const void *payload, size_t len)
+/* The owner test's reading of time_event: names and values without regard to case. */
+static bool time_service(const cJSON *root, enum dlc_direction dir)
 {
-	enum dlc_status st;
-	cJSON *root = dlj_parse(payload, len, &st);
-	bool ours = root != NULL && time_event(root, dir) != NULL;
+	const cJSON *services = cJSON_GetObjectItem(root, "services");
+	const cJSON *e;
 
-	cJSON_Delete(root);
-	return ours;
+	if (!cJSON_IsArray(services))
+		return false;
+	cJSON_ArrayForEach(e, services)
+	{
+		if (cJSON_IsObject(e) && dlj_string_is_nocase(e, "service_id", HW_SERVICE) &&
+		    dlj_string_is_nocase(e, "event_type",
+		                         dir == DLC_REQUEST ? HW_REQUEST : HW_RESPONSE))
+			return true;
+	}
+	return false;
+}
+
+static enum dlc_owner owner(enum dlc_direction dir, const void *payload, size_t len)
+{
+	return dlj_owner(payload, len, dir, time_service);
 }
 
 /* The event's paras, or why there are none. */
@@ -200,7 +214,7 @@ const struct dlc_dialect dlc_huawei = {
     .topic = topic,
     .is_topic = is_topic,
     .reply_topic = reply_topic,
-    .is_ours = is_ours,
+    .owner = owner,
     .encode_request = encode_request,
     .decode_response = decode_response,
     .decode_request = decode_request,

@@ -1,19 +1,65 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "dialect_json.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "codec.h"
 
 /* 18 digits stay below 2^63: a quoted value cannot overflow int64_t. */
 #define DLJ_MAX_DIGITS 18
 
-cJSON *dlj_parse(const void *payload, size_t len, enum dlc_status *st)
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int by_name_nocase(const void *a, const void *b)
+{
+	return strcasecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether no object in item names a member twice (fold: without regard to case). RFC 8259
+ * leaves such a member's value to the reader: cJSON takes the first, others the last, so a
+ * payload that names one twice means different things to different readers. The names are
+ * sorted, not compared pairwise: a payload of DLC_MAX_SHARED bytes may hold 10,000 of them. */
+static bool names_unique(const cJSON *item, bool fold)
+{
+	const cJSON *c;
+	size_t n = 0;
+	bool unique = true;
+
+	cJSON_ArrayForEach(c, item)
+	{
+		n++;
+		if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && !names_unique(c, fold))
+			return false;
+	}
+	if (!cJSON_IsObject(item) || n < 2)
+		return true;
+	/* Out of memory it says no, and the payload is refused, as cJSON refuses one it has no
+	 * memory to parse. */
+	const char **names = malloc(n * sizeof(*names));
+	if (names == NULL)
+		return false;
+	n = 0;
+	cJSON_ArrayForEach(c, item) names[n++] = c->string != NULL ? c->string : "";
+	qsort(names, n, sizeof(*names), fold ? by_name_nocase : by_name);
+	for (size_t i = 1; i < n && unique; i++)
+		unique = (fold ? strcasecmp(names[i - 1], names[i])
+		               : strcmp(names[i - 1], names[i])) != 0;
+	free(names);
+	return unique;
+}
+
+/* dlj_parse with a limit of max bytes. */
+static cJSON *parse(const void *payload, size_t len, size_t max, bool fold, enum dlc_status *st)
 {
 	const char *text = payload;
 	const char *end = NULL;
 
-	if (len > DLC_MAX_PAYLOAD) {
+	if (len > max) {
 		*st = DLC_TOO_LARGE;
 		return NULL;
 	}
@@ -26,13 +72,40 @@ cJSON *dlj_parse(const void *payload, size_t len, enum dlc_status *st)
 		while (end < text + len && strchr(" \t\r\n", *end) != NULL && *end != '\0')
 			end++;
 	}
-	if (root == NULL || !cJSON_IsObject(root) || end != text + len) {
+	if (root == NULL || !cJSON_IsObject(root) || end != text + len ||
+	    !names_unique(root, fold)) {
 		cJSON_Delete(root);
 		*st = DLC_NOT_JSON;
 		return NULL;
 	}
 	*st = DLC_OK;
 	return root;
+}
+
+cJSON *dlj_parse(const void *payload, size_t len, enum dlc_status *st)
+{
+	return parse(payload, len, DLC_MAX_PAYLOAD, false, st);
+}
+
+enum dlc_owner dlj_owner(const void *payload, size_t len, enum dlc_direction dir,
+                         bool (*time_service)(const cJSON *root, enum dlc_direction dir))
+{
+	enum dlc_status st;
+	cJSON *root = parse(payload, len, DLC_MAX_SHARED, true, &st);
+
+	if (root == NULL)
+		return DLC_OWNER_UNKNOWN;
+	enum dlc_owner o = time_service(root, dir) ? DLC_OWNER_TIME : DLC_OWNER_OTHER;
+	cJSON_Delete(root);
+	return o;
+}
+
+bool dlj_string_is_nocase(const cJSON *obj, const char *key, const char *want)
+{
+	/* cJSON_GetObjectItem compares names without regard to case; with names unique even
+	 * so (dlj_owner), there is one such member at most. */
+	const cJSON *item = cJSON_GetObjectItem(obj, key);
+	return cJSON_IsString(item) && strcasecmp(item->valuestring, want) == 0;
 }
 
 enum dlc_status dlj_ms(const cJSON *item, bool allow_string, int64_t *out, bool *quoted)

@@ -14,9 +14,20 @@
 
 #include "dialect.h"
 
-/* Parses one JSON object of at most DLC_MAX_PAYLOAD bytes, nothing after it but white space;
- * NULL with *st set otherwise. The caller deletes the tree. */
+/* Parses one JSON object of at most DLC_MAX_PAYLOAD bytes, nothing after it but white space,
+ * no object in it naming a member twice; NULL with *st set otherwise. The caller deletes the
+ * tree. */
 cJSON *dlj_parse(const void *payload, size_t len, enum dlc_status *st);
+
+/* Whose a payload on a shared topic of direction dir is: DLC_OWNER_UNKNOWN unless it is one
+ * JSON object of at most DLC_MAX_SHARED bytes whose members' names differ even without regard
+ * to case; then time_service(root, dir) tells the time service's from another's. */
+enum dlc_owner dlj_owner(const void *payload, size_t len, enum dlc_direction dir,
+                         bool (*time_service)(const cJSON *root, enum dlc_direction dir));
+
+/* Whether obj has a member key whose value is the string want, names and value compared
+ * without regard to case: the owner tests' reading, laxer than any reader's. */
+bool dlj_string_is_nocase(const cJSON *obj, const char *key, const char *want);
 
 /* Reads a ms count: a JSON integer below 2^53 (where a double is exact) or, where allowed, a
  * string of at most 18 digits without a leading zero; *quoted tells which (NULL: not wanted). */

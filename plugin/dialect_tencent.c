@@ -18,15 +18,18 @@
  * one request in flight and T1 and T4 itself.
  *
  * Open points, built for both readings:
- * - Both topics carry other resources: a request is ours when its resource list holds "time",
- *   a response when it has ntptime1 or ntptime2. An answer with only "time" (seconds), as the
- *   older SDK reads, is not ours: its one request then times out, and nothing is fed.
+ * - Both topics carry other resources: a request is the time service's when its resource
+ *   list holds "time", an answer when it has ntptime1 or ntptime2, or "time" alone (seconds,
+ *   all the older SDK reads): no client but the bridge may publish either on a guarded topic.
+ *   The engine reads only an answer with both ms stamps; one with "time" alone is left to
+ *   the broker (DLC_NOT_OURS), its one request then times out, and nothing is fed.
  * - "time" is seconds; the example (1621562342 beside 1621562342773) shows it truncated. It is
  *   checked to be an integer when present, never used; the serve role writes T3 truncated.
  * - The QoS of the answer: any is taken. Truncation or rounding of ntptime1/2: not stated.
  * - The documents give numbers; a quoted value is refused.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "dialect.h"
 #include "dialect_json.h"
@@ -80,14 +83,36 @@ static bool carries_ntp(const cJSON *root)
 	        cJSON_GetObjectItemCaseSensitive(root, "ntptime2") != NULL);
 }
 
-static bool is_ours(enum dlc_direction dir, const void *payload, size_t len)
+/*
+ * The owner test, laxer than asks_for_time and carries_ntp (names and values without regard
+ * to case): a request whose resource list holds "time", whatever its type; an answer with
+ * either ms stamp, or a "get" answer with "time" alone, which the older SDK takes for the
+ * time though the engine cannot use it.
+ */
+static bool time_service(const cJSON *root, enum dlc_direction dir)
 {
-	enum dlc_status st;
-	cJSON *root = dlj_parse(payload, len, &st);
-	bool ours = root != NULL && (dir == DLC_REQUEST ? asks_for_time(root) : carries_ntp(root));
+	if (dir == DLC_REQUEST) {
+		const cJSON *res = cJSON_GetObjectItem(root, "resource");
+		const cJSON *r;
 
-	cJSON_Delete(root);
-	return ours;
+		if (!cJSON_IsArray(res))
+			return false;
+		cJSON_ArrayForEach(r, res)
+		{
+			if (cJSON_IsString(r) && strcasecmp(r->valuestring, "time") == 0)
+				return true;
+		}
+		return false;
+	}
+	return cJSON_GetObjectItem(root, "ntptime1") != NULL ||
+	       cJSON_GetObjectItem(root, "ntptime2") != NULL ||
+	       (dlj_string_is_nocase(root, "type", "get") &&
+	        cJSON_GetObjectItem(root, "time") != NULL);
+}
+
+static enum dlc_owner owner(enum dlc_direction dir, const void *payload, size_t len)
+{
+	return dlj_owner(payload, len, dir, time_service);
 }
 
 static int encode_request(int64_t t1_ms, uint32_t seq, struct dlc_id *id, char *out, size_t size)
@@ -170,7 +195,7 @@ const struct dlc_dialect dlc_tencent = {
     .topic = topic,
     .is_topic = is_topic,
     .reply_topic = reply_topic,
-    .is_ours = is_ours,
+    .owner = owner,
     .encode_request = encode_request,
     .decode_response = decode_response,
     .decode_request = decode_request,

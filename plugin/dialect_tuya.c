@@ -67,15 +67,18 @@ static const cJSON *ntp_data(const cJSON *root)
 	return cJSON_IsObject(data) && dlj_string_is(data, "bizType", "NTP") ? data : NULL;
 }
 
-static bool is_ours(enum dlc_direction dir, const void *payload, size_t len)
+/* The owner test's reading of ntp_data: names and values without regard to case. */
+static bool time_service(const cJSON *root, enum dlc_direction dir)
 {
-	enum dlc_status st;
-	cJSON *root = dlj_parse(payload, len, &st);
-	bool ours = root != NULL && ntp_data(root) != NULL;
+	const cJSON *data = cJSON_GetObjectItem(root, "data");
 
 	(void)dir;
-	cJSON_Delete(root);
-	return ours;
+	return cJSON_IsObject(data) && dlj_string_is_nocase(data, "bizType", "NTP");
+}
+
+static enum dlc_owner owner(enum dlc_direction dir, const void *payload, size_t len)
+{
+	return dlj_owner(payload, len, dir, time_service);
 }
 
 /* The message's time, when present: an integer in either unit. */
@@ -215,7 +218,7 @@ const struct dlc_dialect dlc_tuya = {
     .topic = topic,
     .is_topic = is_topic,
     .reply_topic = reply_topic,
-    .is_ours = is_ours,
+    .owner = owner,
     .encode_request = encode_request,
     .decode_response = decode_response,
     .decode_request = decode_request,

@@ -78,19 +78,24 @@ struct rte_stats {
 	unsigned long long own_topic; /* publishes on the plugin's own topics */
 };
 
-/* What a message on topic is to the plugin under cfg. On a topic the platform shares with its
- * other services, only the time service's messages are: the payload (len bytes, not
- * NUL-terminated) is then asked; elsewhere it is not looked at. */
+/*
+ * What a message on topic is to the plugin under cfg. On a topic the platform shares with its
+ * other services the payload (len bytes, not NUL-terminated) is asked whose it is; elsewhere
+ * it is not looked at. Another service's message is RTE_T_OTHER. One its dialect cannot read
+ * is classified as the time service's, with *unreadable set (it may be NULL): a laxer reader
+ * may still take it for a request or an answer, so rte_decide weighs who sent it.
+ */
 enum rte_topic rte_classify(const struct rte_config *cfg, const char *topic, const void *payload,
-                            size_t len);
+                            size_t len, bool *unreadable);
 
 /* Who sent a message from client_id (NULL: none); has_address tells whether the broker knows
  * a network address for that client. */
 enum rte_sender rte_sender_of(const struct rte_config *cfg, const char *client_id,
                               bool has_address);
 
-/* The decision for a message on a topic classified as t, from sender s, at QoS qos. */
-struct rte_decision rte_decide(const struct rte_config *cfg, enum rte_topic t, enum rte_sender s,
-                               int qos);
+/* The decision for a message on a topic classified as t (unreadable as rte_classify said),
+ * from sender s, at QoS qos. */
+struct rte_decision rte_decide(const struct rte_config *cfg, enum rte_topic t, bool unreadable,
+                               enum rte_sender s, int qos);
 
 #endif

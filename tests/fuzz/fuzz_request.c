@@ -156,7 +156,7 @@ static void check_answer(const struct dlc_dialect *d, const uint8_t *payload, si
 	CHECK(n > 0 && (size_t)n < DLC_BUF_SIZE && out[n] == '\0' && strlen(out) == (size_t)n);
 
 	struct dlc_answer a;
-	CHECK(d->is_ours(DLC_RESPONSE, out, (size_t)n));
+	CHECK(d->owner(DLC_RESPONSE, out, (size_t)n) == DLC_OWNER_TIME);
 	CHECK(d->decode_response(out, (size_t)n, &a) == DLC_OK);
 	CHECK(dlc_same_id(&a.id, &req.id));
 	CHECK(a.t2_ms == RECV_MS && a.t3_ms == SEND_MS);

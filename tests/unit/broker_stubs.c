@@ -6,6 +6,7 @@
 #include <mosquitto.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/timex.h>
 #include <time.h>
@@ -96,15 +97,17 @@ int stub_unregister_unknown(void)
 int stub_message(struct mosquitto *client, const char *topic, const char *payload, int qos)
 {
 	char topic_copy[STUB_MAX_TEXT];
-	char payload_copy[STUB_MAX_PAYLOAD];
 	size_t len = strlen(payload);
+	/* Exactly len bytes, no NUL after them, as the broker hands a payload over, however
+	 * large. */
+	char *payload_copy = malloc(len > 0 ? len : 1);
+	int rc = MOSQ_ERR_SUCCESS;
 
+	if (payload_copy == NULL)
+		return MOSQ_ERR_NOMEM;
 	snprintf(topic_copy, sizeof(topic_copy), "%s", topic);
-	if (len > sizeof(payload_copy))
-		len = sizeof(payload_copy);
-	/* No NUL after the payload, as the broker hands it over. */
 	memcpy(payload_copy, payload, len);
-	for (int i = 0; i < st.ncallbacks; i++) {
+	for (int i = 0; i < st.ncallbacks && rc == MOSQ_ERR_SUCCESS; i++) {
 		if (st.callbacks[i].event != MOSQ_EVT_MESSAGE)
 			continue;
 		struct mosquitto_evt_message m = {
@@ -114,11 +117,10 @@ int stub_message(struct mosquitto *client, const char *topic, const char *payloa
 		    .payloadlen = (uint32_t)len,
 		    .qos = (uint8_t)qos,
 		};
-		int rc = st.callbacks[i].cb(MOSQ_EVT_MESSAGE, &m, st.callbacks[i].userdata);
-		if (rc != MOSQ_ERR_SUCCESS)
-			return rc;
+		rc = st.callbacks[i].cb(MOSQ_EVT_MESSAGE, &m, st.callbacks[i].userdata);
 	}
-	return MOSQ_ERR_SUCCESS;
+	free(payload_copy);
+	return rc;
 }
 
 /* One pass: the TICK callbacks in their order, all of them or (due_only) those whose time

@@ -55,15 +55,15 @@ static void gateway_topics_are_classified(void)
 {
 	struct rte_config g = gateway();
 
-	CU_ASSERT_EQUAL(rte_classify(&g, "/ext/ntp/gwpk/gw-01/response", NULL, 0),
+	CU_ASSERT_EQUAL(rte_classify(&g, "/ext/ntp/gwpk/gw-01/response", NULL, 0, NULL),
 	                RTE_T_OWN_RESPONSE);
-	CU_ASSERT_EQUAL(rte_classify(&g, "/ext/ntp/gwpk/gw-01/request", NULL, 0),
+	CU_ASSERT_EQUAL(rte_classify(&g, "/ext/ntp/gwpk/gw-01/request", NULL, 0, NULL),
 	                RTE_T_OWN_REQUEST);
-	CU_ASSERT_EQUAL(rte_classify(&g, "iotntp/status", NULL, 0), RTE_T_OWN);
-	CU_ASSERT_EQUAL(rte_classify(&g, "iotntp/exchange", NULL, 0), RTE_T_OWN);
-	CU_ASSERT_EQUAL(rte_classify(&g, "/ext/ntp/lanpk/landev/request", NULL, 0),
+	CU_ASSERT_EQUAL(rte_classify(&g, "iotntp/status", NULL, 0, NULL), RTE_T_OWN);
+	CU_ASSERT_EQUAL(rte_classify(&g, "iotntp/exchange", NULL, 0, NULL), RTE_T_OWN);
+	CU_ASSERT_EQUAL(rte_classify(&g, "/ext/ntp/lanpk/landev/request", NULL, 0, NULL),
 	                RTE_T_DEVICE_REQUEST);
-	CU_ASSERT_EQUAL(rte_classify(&g, "/ext/ntp/lanpk/landev/response", NULL, 0),
+	CU_ASSERT_EQUAL(rte_classify(&g, "/ext/ntp/lanpk/landev/response", NULL, 0, NULL),
 	                RTE_T_DEVICE_RESPONSE);
 	const char *other[] = {"iotntp/status/",
 	                       "iotntp/statu",
@@ -75,8 +75,8 @@ static void gateway_topics_are_classified(void)
 	                       "/ext/ntp/",
 	                       ""};
 	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-		CU_ASSERT_EQUAL(rte_classify(&g, other[i], NULL, 0), RTE_T_OTHER);
-	CU_ASSERT_EQUAL(rte_classify(&g, NULL, NULL, 0), RTE_T_OTHER);
+		CU_ASSERT_EQUAL(rte_classify(&g, other[i], NULL, 0, NULL), RTE_T_OTHER);
+	CU_ASSERT_EQUAL(rte_classify(&g, NULL, NULL, 0, NULL), RTE_T_OTHER);
 }
 
 static void custom_gateway_topics_outside_the_scheme_are_the_gateways_own(void)
@@ -86,22 +86,23 @@ static void custom_gateway_topics_outside_the_scheme_are_the_gateways_own(void)
 	g.response_topic = "site/ntp/resp";
 	g.exchange_topic = "";
 
-	CU_ASSERT_EQUAL(rte_classify(&g, "site/ntp/req", NULL, 0), RTE_T_OWN_REQUEST);
-	CU_ASSERT_EQUAL(rte_classify(&g, "site/ntp/resp", NULL, 0), RTE_T_OWN_RESPONSE);
+	CU_ASSERT_EQUAL(rte_classify(&g, "site/ntp/req", NULL, 0, NULL), RTE_T_OWN_REQUEST);
+	CU_ASSERT_EQUAL(rte_classify(&g, "site/ntp/resp", NULL, 0, NULL), RTE_T_OWN_RESPONSE);
 	/* The scheme's topics for the same ids are then a device's like any other. */
-	CU_ASSERT_EQUAL(rte_classify(&g, "/ext/ntp/gwpk/gw-01/response", NULL, 0),
+	CU_ASSERT_EQUAL(rte_classify(&g, "/ext/ntp/gwpk/gw-01/response", NULL, 0, NULL),
 	                RTE_T_DEVICE_RESPONSE);
 	/* An exchange topic that is off is no topic at all. */
-	CU_ASSERT_EQUAL(rte_classify(&g, "iotntp/exchange", NULL, 0), RTE_T_OTHER);
+	CU_ASSERT_EQUAL(rte_classify(&g, "iotntp/exchange", NULL, 0, NULL), RTE_T_OTHER);
 }
 
 static void emulator_has_no_topics_of_its_own(void)
 {
 	struct rte_config e = emulator();
 
-	CU_ASSERT_EQUAL(rte_classify(&e, "iotntp/status", NULL, 0), RTE_T_OTHER);
-	CU_ASSERT_EQUAL(rte_classify(&e, "/ext/ntp/pk/dn/request", NULL, 0), RTE_T_DEVICE_REQUEST);
-	CU_ASSERT_EQUAL(rte_classify(&e, "/ext/ntp/pk/dn/response", NULL, 0),
+	CU_ASSERT_EQUAL(rte_classify(&e, "iotntp/status", NULL, 0, NULL), RTE_T_OTHER);
+	CU_ASSERT_EQUAL(rte_classify(&e, "/ext/ntp/pk/dn/request", NULL, 0, NULL),
+	                RTE_T_DEVICE_REQUEST);
+	CU_ASSERT_EQUAL(rte_classify(&e, "/ext/ntp/pk/dn/response", NULL, 0, NULL),
 	                RTE_T_DEVICE_RESPONSE);
 }
 
@@ -118,7 +119,20 @@ static struct rte_config huawei_gateway(void)
 static enum rte_topic classify_text(const struct rte_config *c, const char *topic,
                                     const char *payload)
 {
-	return rte_classify(c, topic, payload, strlen(payload));
+	return rte_classify(c, topic, payload, strlen(payload), NULL);
+}
+
+/* As classify_text, and whether the payload was unreadable (written whatever it held). */
+static enum rte_topic classify_unreadable(const struct rte_config *c, const char *topic,
+                                          const char *payload, bool *unreadable)
+{
+	bool was_false = false, was_true = true;
+	enum rte_topic t = rte_classify(c, topic, payload, strlen(payload), &was_false);
+
+	CU_ASSERT_EQUAL(rte_classify(c, topic, payload, strlen(payload), &was_true), t);
+	CU_ASSERT_EQUAL(was_false, was_true);
+	*unreadable = was_false;
+	return t;
 }
 
 #define HW_TIME_REQUEST                                                                            \
@@ -134,7 +148,8 @@ static enum rte_topic classify_text(const struct rte_config *c, const char *topi
 static void on_a_shared_topic_only_the_time_services_messages_are_the_plugins(void)
 {
 	struct rte_config g = huawei_gateway();
-	const char *other[] = {HW_OTA_EVENT, "", "not json", "{}"};
+	const char *other[] = {HW_OTA_EVENT, "{}", "{\"services\":[]}"};
+	bool unreadable;
 
 	CU_ASSERT_EQUAL(classify_text(&g, "$oc/devices/gw_01/sys/events/down", HW_TIME_ANSWER),
 	                RTE_T_OWN_RESPONSE);
@@ -144,17 +159,40 @@ static void on_a_shared_topic_only_the_time_services_messages_are_the_plugins(vo
 	                RTE_T_DEVICE_REQUEST);
 	CU_ASSERT_EQUAL(classify_text(&g, "$oc/devices/lan_7/sys/events/down", HW_TIME_ANSWER),
 	                RTE_T_DEVICE_RESPONSE);
-	/* The platform's other events, and whatever else is published there, pass as if the
-	 * plugin were not there: never denied, never counted, never answered. */
+	CU_ASSERT_EQUAL(classify_unreadable(&g, "$oc/devices/gw_01/sys/events/down", HW_TIME_ANSWER,
+	                                    &unreadable),
+	                RTE_T_OWN_RESPONSE);
+	CU_ASSERT_FALSE(unreadable);
+	/* The platform's other events pass as if the plugin were not there: never denied,
+	 * never counted, never answered. */
 	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
-		CU_ASSERT_EQUAL(classify_text(&g, "$oc/devices/gw_01/sys/events/down", other[i]),
+		CU_ASSERT_EQUAL(classify_unreadable(&g, "$oc/devices/gw_01/sys/events/down",
+		                                    other[i], &unreadable),
 		                RTE_T_OTHER);
+		CU_ASSERT_FALSE(unreadable);
 		CU_ASSERT_EQUAL(classify_text(&g, "$oc/devices/gw_01/sys/events/up", other[i]),
 		                RTE_T_OTHER);
 		CU_ASSERT_EQUAL(classify_text(&g, "$oc/devices/lan_7/sys/events/up", other[i]),
 		                RTE_T_OTHER);
 		CU_ASSERT_EQUAL(classify_text(&g, "$oc/devices/lan_7/sys/events/down", other[i]),
 		                RTE_T_OTHER);
+	}
+	/* What cannot be read may still be read as a request or an answer by a laxer reader:
+	 * it keeps its topic's class, said unreadable, and who sent it decides (the cases in
+	 * unreadable_cases below). */
+	const char *unread[] = {"", "not json", "{\"services\":[]} x",
+	                        "{\"services\":[],\"services\":[]}"};
+	const char *topics[] = {
+	    "$oc/devices/gw_01/sys/events/down", "$oc/devices/gw_01/sys/events/up",
+	    "$oc/devices/lan_7/sys/events/up", "$oc/devices/lan_7/sys/events/down"};
+	const enum rte_topic classes[] = {RTE_T_OWN_RESPONSE, RTE_T_OWN_REQUEST,
+	                                  RTE_T_DEVICE_REQUEST, RTE_T_DEVICE_RESPONSE};
+	for (size_t i = 0; i < sizeof(unread) / sizeof(unread[0]); i++) {
+		for (size_t k = 0; k < sizeof(topics) / sizeof(topics[0]); k++) {
+			CU_ASSERT_EQUAL(classify_unreadable(&g, topics[k], unread[i], &unreadable),
+			                classes[k]);
+			CU_ASSERT_TRUE(unreadable);
+		}
 	}
 	/* A time request on a response topic is not an answer. */
 	CU_ASSERT_EQUAL(classify_text(&g, "$oc/devices/lan_7/sys/events/down", HW_TIME_REQUEST),
@@ -168,13 +206,13 @@ static void on_a_shared_topic_only_the_time_services_messages_are_the_plugins(vo
 
 static int payloads_asked;
 
-static bool counting_is_ours(enum dlc_direction dir, const void *payload, size_t len)
+static enum dlc_owner counting_owner(enum dlc_direction dir, const void *payload, size_t len)
 {
 	(void)dir;
 	(void)payload;
 	(void)len;
 	payloads_asked++;
-	return false;
+	return DLC_OWNER_OTHER;
 }
 
 static void the_payload_is_asked_only_on_a_topic_the_platform_shares(void)
@@ -182,7 +220,7 @@ static void the_payload_is_asked_only_on_a_topic_the_platform_shares(void)
 	struct dlc_dialect d = *dlc_find("aliyun");
 	struct rte_config g = gateway();
 	g.dialect = &d;
-	d.is_ours = counting_is_ours;
+	d.owner = counting_owner;
 	const char *topics[] = {"/ext/ntp/gwpk/gw-01/response",
 	                        "/ext/ntp/gwpk/gw-01/request",
 	                        "/ext/ntp/lanpk/landev/request",
@@ -193,14 +231,14 @@ static void the_payload_is_asked_only_on_a_topic_the_platform_shares(void)
 	/* Alibaba's topics are the time service's alone: its payloads are never looked at. */
 	payloads_asked = 0;
 	for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++)
-		rte_classify(&g, topics[i], "x", 1);
+		rte_classify(&g, topics[i], "x", 1, NULL);
 	CU_ASSERT_EQUAL(payloads_asked, 0);
-	CU_ASSERT_EQUAL(rte_classify(&g, topics[2], "x", 1), RTE_T_DEVICE_REQUEST);
+	CU_ASSERT_EQUAL(rte_classify(&g, topics[2], "x", 1, NULL), RTE_T_DEVICE_REQUEST);
 
 	/* Shared, the four time topics are asked about once each; the others never. */
 	d.shared_topic[DLC_REQUEST] = d.shared_topic[DLC_RESPONSE] = true;
 	for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++)
-		CU_ASSERT_EQUAL(rte_classify(&g, topics[i], "x", 1),
+		CU_ASSERT_EQUAL(rte_classify(&g, topics[i], "x", 1, NULL),
 		                i == 4 ? RTE_T_OWN : RTE_T_OTHER);
 	CU_ASSERT_EQUAL(payloads_asked, 4);
 }
@@ -226,16 +264,19 @@ static void each_dialects_own_messages_on_its_topics_are_classified(void)
 		int m = d->encode_response(&r, INT64_C(1795554000010), INT64_C(1795554000011), resp,
 		                           sizeof(resp));
 		CU_ASSERT_FATAL(m > 0);
-		CU_ASSERT_EQUAL(rte_classify(&c, req_topic, req, (size_t)n), RTE_T_DEVICE_REQUEST);
-		CU_ASSERT_EQUAL(rte_classify(&c, resp_topic, resp, (size_t)m),
+		CU_ASSERT_EQUAL(rte_classify(&c, req_topic, req, (size_t)n, NULL),
+		                RTE_T_DEVICE_REQUEST);
+		CU_ASSERT_EQUAL(rte_classify(&c, resp_topic, resp, (size_t)m, NULL),
 		                RTE_T_DEVICE_RESPONSE);
 		/* The gateway's own topics, in that dialect. */
 		struct rte_config g = gateway();
 		g.dialect = d;
 		g.request_topic = req_topic;
 		g.response_topic = resp_topic;
-		CU_ASSERT_EQUAL(rte_classify(&g, req_topic, req, (size_t)n), RTE_T_OWN_REQUEST);
-		CU_ASSERT_EQUAL(rte_classify(&g, resp_topic, resp, (size_t)m), RTE_T_OWN_RESPONSE);
+		CU_ASSERT_EQUAL(rte_classify(&g, req_topic, req, (size_t)n, NULL),
+		                RTE_T_OWN_REQUEST);
+		CU_ASSERT_EQUAL(rte_classify(&g, resp_topic, resp, (size_t)m, NULL),
+		                RTE_T_OWN_RESPONSE);
 	}
 }
 
@@ -350,7 +391,47 @@ static void each_case_gets_its_decision(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct route_case *c = &cases[i];
 		struct rte_config cfg = c->cfg();
-		struct rte_decision d = rte_decide(&cfg, c->topic, c->sender, c->qos);
+		struct rte_decision d = rte_decide(&cfg, c->topic, false, c->sender, c->qos);
+		bool ok = d.action == c->action && d.count == c->count &&
+		          d.stop_when_answered == c->stop_when_answered;
+		if (!ok)
+			fprintf(stderr, "\n  %s: action %d count %d stop %d\n", c->name, d.action,
+			        d.count, d.stop_when_answered);
+		CU_ASSERT_TRUE(ok);
+	}
+}
+
+/* On a shared topic, a payload the dialect cannot read: who sent it decides. */
+static const struct route_case unreadable_cases[] = {
+    /* The platform's own: passed, never taken, never counted, whatever it is. */
+    {"unreadable answer through the bridge", gateway, RTE_T_OWN_RESPONSE, RTE_BRIDGE, 0, RTE_PASS,
+     RTE_COUNT_NONE, false},
+    {"unreadable device response through the bridge", gateway, RTE_T_DEVICE_RESPONSE, RTE_BRIDGE, 0,
+     RTE_PASS, RTE_COUNT_NONE, false},
+    /* Anyone else's on a guarded topic: denied as a readable one would be. */
+    {"unreadable answer from a client", gateway, RTE_T_OWN_RESPONSE, RTE_CLIENT, 0, RTE_DENY,
+     RTE_COUNT_LOCAL_CLIENT, false},
+    {"unreadable answer from an impostor", gateway, RTE_T_OWN_RESPONSE, RTE_IMPOSTOR, 1, RTE_DENY,
+     RTE_COUNT_IMPOSTOR, false},
+    {"unreadable gateway's request from a client", gateway, RTE_T_OWN_REQUEST, RTE_CLIENT, 0,
+     RTE_DENY, RTE_COUNT_OWN_TOPIC, false},
+    {"unreadable device response from a client", gateway, RTE_T_DEVICE_RESPONSE, RTE_CLIENT, 0,
+     RTE_DENY, RTE_COUNT_FORGED_ANSWER, false},
+    /* A device's request that cannot be read cannot be answered: routed as it is. */
+    {"unreadable device request", gateway, RTE_T_DEVICE_REQUEST, RTE_CLIENT, 0, RTE_PASS,
+     RTE_COUNT_NONE, false},
+    {"unreadable device request at the emulator", emulator, RTE_T_DEVICE_REQUEST, RTE_CLIENT, 0,
+     RTE_PASS, RTE_COUNT_NONE, false},
+    {"unreadable device response, gateway alone", gateway_alone, RTE_T_DEVICE_RESPONSE, RTE_CLIENT,
+     0, RTE_PASS, RTE_COUNT_NONE, false},
+};
+
+static void an_unreadable_payload_is_judged_by_who_sent_it(void)
+{
+	for (size_t i = 0; i < sizeof(unreadable_cases) / sizeof(unreadable_cases[0]); i++) {
+		const struct route_case *c = &unreadable_cases[i];
+		struct rte_config cfg = c->cfg();
+		struct rte_decision d = rte_decide(&cfg, c->topic, true, c->sender, c->qos);
 		bool ok = d.action == c->action && d.count == c->count &&
 		          d.stop_when_answered == c->stop_when_answered;
 		if (!ok)
@@ -373,22 +454,33 @@ static void no_client_can_feed_the_gateway_or_publish_its_topics_whatever_the_co
 		struct rte_config cfg = cfgs[c]();
 		for (size_t t = 0; t < sizeof(topics) / sizeof(topics[0]); t++) {
 			for (size_t s = 0; s < sizeof(senders) / sizeof(senders[0]); s++) {
-				for (int qos = 0; qos <= 2; qos++) {
-					struct rte_decision d =
-					    rte_decide(&cfg, topics[t], senders[s], qos);
+				for (int k = 0; k < 3 * 2; k++) {
+					int qos = k % 3;
+					bool unreadable = k >= 3;
+					struct rte_decision d = rte_decide(
+					    &cfg, topics[t], unreadable, senders[s], qos);
 					combos++;
-					/* Only the bridge's answers reach the engine. */
+					/* Only the bridge's readable answers reach the engine. */
 					if (d.action == RTE_TAKE_ANSWER)
-						CU_ASSERT_EQUAL(senders[s], RTE_BRIDGE);
+						CU_ASSERT(senders[s] == RTE_BRIDGE && !unreadable);
 					/* What is dropped is counted. */
 					if (d.action == RTE_DENY)
 						CU_ASSERT_NOT_EQUAL(d.count, RTE_COUNT_NONE);
 					/* The plugin's own topics are never routed. */
 					if (cfg.sync && topics[t] == RTE_T_OWN)
 						CU_ASSERT_EQUAL(d.action, RTE_DENY);
+					/* Nobody but the bridge answers the gateway, readable or
+					 * not, nor a guarded device. */
 					if (cfg.sync && topics[t] == RTE_T_OWN_RESPONSE &&
 					    senders[s] != RTE_BRIDGE)
 						CU_ASSERT_EQUAL(d.action, RTE_DENY);
+					if (cfg.guard_devices &&
+					    topics[t] == RTE_T_DEVICE_RESPONSE &&
+					    senders[s] != RTE_BRIDGE)
+						CU_ASSERT_EQUAL(d.action, RTE_DENY);
+					/* What cannot be read is never answered. */
+					if (unreadable)
+						CU_ASSERT_NOT_EQUAL(d.action, RTE_ANSWER);
 					/* An answer stops a request only at QoS 0. */
 					if (d.stop_when_answered)
 						CU_ASSERT_EQUAL(qos, 0);
@@ -396,7 +488,7 @@ static void no_client_can_feed_the_gateway_or_publish_its_topics_whatever_the_co
 			}
 		}
 	}
-	CU_ASSERT_EQUAL(combos, 3 * 6 * 3 * 3);
+	CU_ASSERT_EQUAL(combos, 3 * 6 * 3 * 3 * 2);
 }
 
 static int init_route_tests(void)
@@ -411,6 +503,7 @@ static int init_route_tests(void)
 	    RUNNER_TEST(only_the_bridge_id_without_an_address_is_the_bridge),
 	    RUNNER_TEST(without_the_sync_role_nobody_is_the_bridge),
 	    RUNNER_TEST(each_case_gets_its_decision),
+	    RUNNER_TEST(an_unreadable_payload_is_judged_by_who_sent_it),
 	    RUNNER_TEST(no_client_can_feed_the_gateway_or_publish_its_topics_whatever_the_config),
 	    CU_TEST_INFO_NULL,
 	};
