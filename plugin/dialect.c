@@ -53,8 +53,14 @@ bool dlc_valid_level(const char *id, size_t max)
 
 bool dlc_same_id(const struct dlc_id *a, const struct dlc_id *b)
 {
-	if (a->kind != b->kind)
-		return false;
+	if (a->kind != b->kind) {
+		/* A request named by a string that also carries a number, and an answer that
+		 * names it by the number alone, either way round. */
+		const struct dlc_id *s = a->kind == DLC_ID_STRING ? a : b;
+		const struct dlc_id *n = s == a ? b : a;
+		return s->kind == DLC_ID_STRING && s->has_number && n->kind == DLC_ID_NUMBER &&
+		       s->number == n->number;
+	}
 	switch (a->kind) {
 	case DLC_ID_NUMBER:
 		return a->number == b->number;

@@ -83,9 +83,12 @@ enum dlc_id_kind {
 
 struct dlc_id {
 	enum dlc_id_kind kind;
-	int64_t number;            /* DLC_ID_NUMBER */
+	int64_t number;            /* DLC_ID_NUMBER; DLC_ID_STRING with has_number */
 	bool quoted;               /* DLC_ID_NUMBER written as a JSON string, so echoed alike */
 	char text[DLC_ID_MAX + 1]; /* DLC_ID_STRING, NUL-terminated */
+	/* DLC_ID_STRING: the request carries number too, unique as the text is, and an answer
+	 * that echoes it but not the text names the request by it (Tuya's dst). */
+	bool has_number;
 };
 
 /*
@@ -176,7 +179,8 @@ const char *dlc_status_name(enum dlc_status status);
 /* Whether id is a usable topic level: 1 to max bytes, none of '/', '+', '#' or NUL. */
 bool dlc_valid_level(const char *id, size_t max);
 
-/* Whether two ids name the same request. */
+/* Whether two ids name the same request: the same kind and value, or a number and a string
+ * id that carries that number (has_number). */
 bool dlc_same_id(const struct dlc_id *a, const struct dlc_id *b);
 
 #endif

@@ -152,6 +152,7 @@ enum dlc_status dlj_string_id(const cJSON *item, struct dlc_id *id)
 	}
 	id->kind = DLC_ID_STRING;
 	id->number = 0;
+	id->has_number = false;
 	id->quoted = true;
 	memcpy(id->text, s, n + 1);
 	return DLC_OK;

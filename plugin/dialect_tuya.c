@@ -21,7 +21,8 @@
  * Open points, built for both readings:
  * - time's unit: read as either (any non-negative integer, not used); written in ms as the
  *   document's example does. It is the message's stamp, never one of the four timestamps.
- * - Whether the answer echoes msgId, dst or both: the id is msgId when present, else dst.
+ * - Whether the answer echoes msgId, dst or both: a request's id holds both, and an answer
+ *   is matched by msgId when it carries one, else by dst (dlc_same_id).
  * - Numbers or quoted numbers: the document shows numbers; both are read.
  * - Both topics carry bizType "DST" traffic: only bizType "NTP" is ours.
  * - The QoS of the answer: any is taken. Truncation or rounding of srt and sst: not stated.
@@ -101,8 +102,11 @@ static int encode_request(int64_t t1_ms, uint32_t seq, struct dlc_id *id, char *
 	dlj_put_int(&idt, seq);
 	if (dlj_finish(&idt) < 0)
 		return -1;
+	/* The answer may echo msgId, dst or both (see above): the id holds both. T1 grows
+	 * strictly from one request to the next, so dst names one request as msgId does. */
 	id->kind = DLC_ID_STRING;
-	id->number = 0;
+	id->number = t1_ms;
+	id->has_number = true;
 	id->quoted = true;
 	dlj_put(&o, "{\"msgId\":\"");
 	dlj_put(&o, id->text);

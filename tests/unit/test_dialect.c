@@ -188,7 +188,7 @@ static void tuya_documented_request_decodes_exactly(void)
 	CU_ASSERT(r.has_t1 && r.t1_ms == INT64_C(1655957399000));
 }
 
-static void tuya_answer_is_read_with_or_without_msgid_and_time_in_either_unit(void)
+static void tuya_answer_is_matched_with_or_without_msgid_and_read_with_time_in_either_unit(void)
 {
 	const struct dlc_dialect *d = d_of("tuya");
 	struct dlc_answer a;
@@ -212,6 +212,21 @@ static void tuya_answer_is_read_with_or_without_msgid_and_time_in_either_unit(vo
 	                DLC_OK);
 	CU_ASSERT(a.id.kind == DLC_ID_NUMBER && a.id.number == INT64_C(1655957399000));
 	CU_ASSERT(a.t2_ms == INT64_C(1655957399110) && a.t3_ms == INT64_C(1655957399115));
+	/* It names the request that sent that dst, and no other. */
+	char buf[DLC_BUF_SIZE];
+	struct dlc_id sent, next;
+	CU_ASSERT_FATAL(d->encode_request(INT64_C(1655957399000), 7, &sent, buf, sizeof(buf)) > 0);
+	CU_ASSERT_FATAL(d->encode_request(INT64_C(1655957399001), 8, &next, buf, sizeof(buf)) > 0);
+	CU_ASSERT(dlc_same_id(&sent, &a.id) && dlc_same_id(&a.id, &sent));
+	CU_ASSERT(!dlc_same_id(&next, &a.id) && !dlc_same_id(&a.id, &next));
+	/* An answer that echoes msgId is matched by it alone, whatever its dst. */
+	CU_ASSERT_EQUAL(
+	    answer(d,
+	           "{\"msgId\":\"1655957399001-8\",\"data\":{\"bizType\":\"NTP\","
+	           "\"dst\":1655957399000,\"srt\":1655957399110,\"sst\":1655957399115}}",
+	           &a),
+	    DLC_OK);
+	CU_ASSERT(dlc_same_id(&next, &a.id) && !dlc_same_id(&sent, &a.id));
 	/* neither msgId nor dst: nothing to match on */
 	CU_ASSERT_EQUAL(answer(d,
 	                       "{\"data\":{\"bizType\":\"NTP\",\"srt\":1655957399110,"
@@ -1286,7 +1301,7 @@ static CU_TestInfo tests[] = {
     RUNNER_TEST(aliyun_documented_request_and_answer_decode_exactly),
     RUNNER_TEST(huawei_documented_request_and_answer_decode_exactly),
     RUNNER_TEST(tuya_documented_request_decodes_exactly),
-    RUNNER_TEST(tuya_answer_is_read_with_or_without_msgid_and_time_in_either_unit),
+    RUNNER_TEST(tuya_answer_is_matched_with_or_without_msgid_and_read_with_time_in_either_unit),
     RUNNER_TEST(tuya_dst_no_json_number_carries_is_echoed_quoted_and_read_back),
     RUNNER_TEST(tencent_documented_request_and_answer_decode_exactly),
     RUNNER_TEST(each_request_is_written_exactly_as_documented),

@@ -1130,6 +1130,48 @@ static void message_ids_match_only_their_own_request(void)
 	syn_destroy(e);
 }
 
+/* Tuya's document leaves open whether the answer echoes msgId, dst or both: one that echoes
+ * only dst is matched by it, to its own request. */
+static void tuya_answers_that_echo_only_dst_are_matched_by_it(void)
+{
+	const struct dlc_dialect *tuya = dialect("tuya");
+	struct syn_engine *e = syn_create(&base_cfg);
+	struct syn_request req;
+	char text[DLC_BUF_SIZE], ans[DLC_BUF_SIZE];
+	int64_t t1[2];
+	const int64_t P = REAL0_MS + AHEAD_MS;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	for (int k = 0; k < 2; k++) {
+		CU_ASSERT_TRUE_FATAL(syn_request_due(e, k * 50 * MS, REAL0_MS, &req));
+		send_request(tuya, e, &req, text, sizeof(text));
+		t1[k] = req.t1_ms;
+	}
+	CU_ASSERT_NOT_EQUAL(t1[0], t1[1]);
+	/* The second answered first, without msgId. */
+	snprintf(ans, sizeof(ans),
+	         "{\"time\":%" PRId64 ",\"data\":{\"bizType\":\"NTP\",\"dst\":%" PRId64
+	         ",\"srt\":%" PRId64 ",\"sst\":%" PRId64 "}}",
+	         (P + 80) / 1000, t1[1], P + 80, P + 80);
+	CU_ASSERT_EQUAL(respond_in(tuya, e, ans, 100), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(last_rtt_ms(e), 50);
+	CU_ASSERT_EQUAL(respond_in(tuya, e, ans, 101), SYN_REJ_DUPLICATE);
+	/* A dst no request sent is unknown. */
+	snprintf(ans, sizeof(ans),
+	         "{\"data\":{\"bizType\":\"NTP\",\"dst\":%" PRId64 ",\"srt\":%" PRId64
+	         ",\"sst\":%" PRId64 "}}",
+	         t1[1] + 1, P + 90, P + 90);
+	CU_ASSERT_EQUAL(respond_in(tuya, e, ans, 102), SYN_REJ_UNKNOWN);
+	snprintf(ans, sizeof(ans),
+	         "{\"data\":{\"bizType\":\"NTP\",\"dst\":\"%" PRId64 "\",\"srt\":%" PRId64
+	         ",\"sst\":%" PRId64 "}}",
+	         t1[0], P + 60, P + 60);
+	CU_ASSERT_EQUAL(respond_in(tuya, e, ans, 110), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(last_rtt_ms(e), 110);
+	CU_ASSERT_EQUAL(syn_counters(e)->answered, 2);
+	syn_destroy(e);
+}
+
 static void without_ids_one_request_is_in_flight_at_a_time(void)
 {
 	const struct dlc_dialect *tencent = dialect("tencent");
@@ -1307,6 +1349,7 @@ static int init_sync_tests(void)
 	    RUNNER_TEST(t1_grows_strictly_whatever_the_system_clock_reads),
 	    RUNNER_TEST(t1_never_repeats_while_the_system_clock_wanders),
 	    RUNNER_TEST(message_ids_match_only_their_own_request),
+	    RUNNER_TEST(tuya_answers_that_echo_only_dst_are_matched_by_it),
 	    RUNNER_TEST(without_ids_one_request_is_in_flight_at_a_time),
 	    RUNNER_TEST(without_ids_an_answer_with_nothing_sent_is_unknown),
 	    RUNNER_TEST(without_ids_a_burst_takes_its_answers_in_turn),
