@@ -34,7 +34,14 @@ struct syn_engine {
 	struct syn_exchange last_exchange;
 	bool have_exchange;
 	bool ever_sampled;
-	bool doubt;           /* the clocks jumped: no estimate until a poll agrees again */
+	bool doubt; /* the clocks jumped: no estimate until a poll agrees again */
+	/* With one in flight: no request before this, after one timed out (expire). */
+	int64_t quiet_until_ns;
+	/* The last sound answer's T3 and its arrival on the raw clock (stamped_after); cleared
+	 * when a poll ends unanswered. */
+	bool have_ref;
+	int64_t ref_t3_ms;
+	int64_t ref_raw_ns;
 	bool have_clocks;     /* a reading of both clocks was noted */
 	int64_t clocks_raw;   /* its raw reading */
 	int64_t clocks_apart; /* and the system clock's minus the raw one */
@@ -91,10 +98,19 @@ static int64_t spacing(const struct syn_engine *e)
 	return e->cfg.spacing_ns;
 }
 
-/* Counts the requests that timed out by raw_ns. */
+/*
+ * Counts the requests that timed out by raw_ns. With one in flight, the answer to one that timed
+ * out may still come, and nothing would tell it from the next request's: the next waits a
+ * timeout more, so that an answer up to that late finds no request waiting and is expired.
+ */
 static void expire(struct syn_engine *e, int64_t raw_ns)
 {
-	e->count.timed_out += rqt_expire(e->requests, raw_ns);
+	unsigned n = rqt_expire(e->requests, raw_ns);
+
+	e->count.timed_out += n;
+	/* The one that timed out was the last sent: none goes while one is out. */
+	if (n > 0 && e->cfg.one_in_flight)
+		e->quiet_until_ns = e->last_send_ns + 2 * e->cfg.timeout_ns;
 }
 
 bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms, struct syn_request *req)
@@ -123,7 +139,7 @@ bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms, stru
 	if (e->cfg.one_in_flight) {
 		/* Answers that name no request are told apart by their order alone. */
 		expire(e, raw_ns);
-		if (rqt_outstanding(e->requests) > 0)
+		if (rqt_outstanding(e->requests) > 0 || raw_ns < e->quiet_until_ns)
 			return false;
 	}
 
@@ -196,6 +212,25 @@ static enum syn_verdict from_exchange(enum xch_status st)
 	}
 }
 
+/*
+ * Whether an answer's T2 can have been stamped after its request was sent at sent_ns, as far as
+ * the last sound answer tells: the platform's time then was at least that answer's T3 plus the
+ * raw time since it arrived, at the slowest rate the platform may run against the raw clock.
+ * With one in flight nothing else tells a late answer to an earlier request, stamped before
+ * this one was sent, from this one's. (A pause of the machine, which the raw clock does not
+ * count, only makes the test weaker; a platform clock stepped back fails it until a poll ends
+ * unanswered and the reference is dropped.)
+ */
+static bool stamped_after(const struct syn_engine *e, const struct dlc_answer *a, int64_t sent_ns)
+{
+	if (!e->have_ref || sent_ns < e->ref_raw_ns)
+		return true;
+	double since = (double)(sent_ns - e->ref_raw_ns) * (1.0 - SYN_MAX_SKEW);
+	int64_t earliest = e->ref_t3_ms * XCH_NS_PER_MS + e->cfg.stamp_lo_ns + (int64_t)since;
+	/* The stamp t2_ms stands for a time in [t2 + stamp_lo, t2 + stamp_hi). */
+	return a->t2_ms * XCH_NS_PER_MS + e->cfg.stamp_hi_ns > earliest;
+}
+
 static enum syn_verdict judge(struct syn_engine *e, const struct dlc_answer *a, int64_t raw_ns,
                               const struct timespec *real)
 {
@@ -208,12 +243,18 @@ static enum syn_verdict judge(struct syn_engine *e, const struct dlc_answer *a, 
 	enum rqt_match m = rqt_find(e->requests, &a->id, raw_ns, &sent_ns);
 	if (m != RQT_MATCHED)
 		return from_match(m);
+	/* Late, to an earlier request: the one waiting keeps its slot for its own answer. */
+	if (e->cfg.one_in_flight && !stamped_after(e, a, sent_ns))
+		return SYN_REJ_EXPIRED;
 	/* The request is closed only once the answer proved sound, so a forged answer with
 	 * impossible times cannot use up the real answer's slot. */
 	enum xch_status xs = xch_compute(a->t2_ms, a->t3_ms, raw_ns - sent_ns, real, &s);
 	if (xs != XCH_OK)
 		return from_exchange(xs);
 	rqt_match(e->requests, &a->id, raw_ns, &sent_ns);
+	e->have_ref = true;
+	e->ref_t3_ms = a->t3_ms;
+	e->ref_raw_ns = raw_ns;
 	s.recv_raw_ns = raw_ns;
 	int64_t t4_ns = (int64_t)real->tv_sec * XCH_NS_PER_S + real->tv_nsec;
 	e->last_exchange = (struct syn_exchange){
@@ -322,6 +363,8 @@ bool syn_poll_done(struct syn_engine *e, int64_t raw_ns, struct syn_poll_result 
 			e->doubt = false;
 	} else {
 		e->failed_streak++;
+		/* Should the platform's clock have stepped back, its answers are taken again. */
+		e->have_ref = false;
 	}
 	res->synced = syn_synced(e);
 
@@ -342,12 +385,15 @@ int64_t syn_next_due_ns(const struct syn_engine *e, int64_t raw_ns)
 	if (e->phase == SYN_IDLE)
 		return e->started ? e->next_poll_ns : raw_ns;
 	if (e->phase == SYN_SENDING) {
-		/* With one in flight, the next waits for its answer or its timeout. */
+		int64_t due = e->next_send_ns;
+		/* With one in flight, the next waits for its answer or its timeout, and after a
+		 * timeout for the quiet time. */
 		int64_t timeout = e->last_send_ns + e->cfg.timeout_ns + 1;
-		if (e->cfg.one_in_flight && rqt_outstanding(e->requests) > 0 &&
-		    timeout > e->next_send_ns)
-			return timeout;
-		return e->next_send_ns;
+		if (e->cfg.one_in_flight && rqt_outstanding(e->requests) > 0 && timeout > due)
+			due = timeout;
+		if (e->cfg.one_in_flight && e->quiet_until_ns > due)
+			due = e->quiet_until_ns;
+		return due;
 	}
 	if (rqt_outstanding(e->requests) == 0)
 		return raw_ns;

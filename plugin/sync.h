@@ -73,7 +73,9 @@ struct syn_config {
 	int64_t stamp_lo_ns;
 	int64_t stamp_hi_ns;
 	/* The platform's answers name no request (DLC_ID_NONE): one request is in flight at a
-	 * time, and an answer is taken as the answer to it. */
+	 * time, and an answer is taken as the answer to it, unless it came too late to be (after
+	 * a request timed out, the next waits another timeout) or its T2 precedes the request
+	 * (sync.c, stamped_after): such an answer is expired. */
 	bool one_in_flight;
 };
 

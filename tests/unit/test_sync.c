@@ -1199,26 +1199,30 @@ static void without_ids_one_request_is_in_flight_at_a_time(void)
 	CU_ASSERT(syn_next_due_ns(e, 70 * MS) <= 70 * MS);
 	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 70 * MS, real_ms(70 * MS), &req));
 	send_request(tencent, e, &req, text, sizeof(text));
-	/* It is never answered: the third waits for its timeout, and the spacing after it. */
+	/* It is never answered: the third waits for its timeout, then a timeout more, so that
+	 * a late answer to the second finds none waiting. */
 	CU_ASSERT_FALSE(syn_request_due(e, 120 * MS, real_ms(120 * MS), &req));
 	CU_ASSERT_EQUAL(syn_next_due_ns(e, 120 * MS), 1070 * MS + 1);
 	CU_ASSERT_FALSE(syn_request_due(e, 1070 * MS, real_ms(1070 * MS), &req));
 	CU_ASSERT_EQUAL(syn_counters(e)->timed_out, 0);
-	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 1070 * MS + 1, real_ms(1071 * MS), &req));
+	CU_ASSERT_FALSE(syn_request_due(e, 1070 * MS + 1, real_ms(1071 * MS), &req));
 	CU_ASSERT_EQUAL(syn_counters(e)->timed_out, 1);
+	CU_ASSERT_EQUAL(syn_next_due_ns(e, 1070 * MS + 1), 2070 * MS);
+	CU_ASSERT_FALSE(syn_request_due(e, 2070 * MS - 1, real_ms(2070 * MS - 1), &req));
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 2070 * MS, real_ms(2070 * MS), &req));
 	len = send_request(tencent, e, &req, text, sizeof(text));
-	platform_answer(tencent, text, len, P + 1080, P + 1080, ans, sizeof(ans));
-	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 1090), SYN_ACCEPTED);
-	CU_ASSERT_EQUAL(last_rtt_ms(e), 19); /* 20 ms less 1 ns */
+	platform_answer(tencent, text, len, P + 2080, P + 2080, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 2090), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(last_rtt_ms(e), 20);
 	/* With none in flight, the same answer again is a duplicate. */
-	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 1095), SYN_REJ_DUPLICATE);
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 2095), SYN_REJ_DUPLICATE);
 	/* The fourth keeps the spacing from the third. */
-	CU_ASSERT_FALSE(syn_request_due(e, 1120 * MS, real_ms(1120 * MS), &req));
-	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 1120 * MS + 1, real_ms(1121 * MS), &req));
+	CU_ASSERT_FALSE(syn_request_due(e, 2120 * MS - 1, real_ms(2120 * MS - 1), &req));
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 2120 * MS, real_ms(2120 * MS), &req));
 	len = send_request(tencent, e, &req, text, sizeof(text));
-	platform_answer(tencent, text, len, P + 1130, P + 1130, ans, sizeof(ans));
-	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 1140), SYN_ACCEPTED);
-	CU_ASSERT_TRUE_FATAL(syn_poll_done(e, 1140 * MS, &res));
+	platform_answer(tencent, text, len, P + 2130, P + 2130, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 2140), SYN_ACCEPTED);
+	CU_ASSERT_TRUE_FATAL(syn_poll_done(e, 2140 * MS, &res));
 	CU_ASSERT_TRUE(res.answered);
 
 	const struct syn_counters *c = syn_counters(e);
@@ -1283,21 +1287,20 @@ static void without_ids_a_burst_takes_its_answers_in_turn(void)
 	sim_stop();
 }
 
-static void without_ids_a_lost_request_holds_the_next_until_its_timeout(void)
+static void without_ids_a_lost_request_holds_the_next_until_its_timeout_and_one_more(void)
 {
-	static const int64_t want_ns[] = {0, 1001 * MS, 1083 * MS, 1165 * MS};
+	static const int64_t want_ns[] = {0, 2000 * MS, 2082 * MS, 2164 * MS};
 	struct syn_config cfg = base_cfg;
 
 	cfg.one_in_flight = true;
-	/* Ticking every ms, and ticking only when due or when an answer comes: the same, but
-	 * that the second goes as soon as the first times out rather than at the next whole ms. */
+	/* Ticking every ms, and ticking only when due or when an answer comes: the same. */
 	for (int on_request = 0; on_request < 2; on_request++) {
 		sim_start_in(dialect("tencent"), rtt_first_lost, &cfg);
-		/* Short of the next poll, 2 s after the first. */
+		/* To the end of the poll: the next would start at the next tick. */
 		if (on_request)
-			sim_run_on_request_until(1900 * MS);
+			sim_run_on_request_until(2246 * MS);
 		else
-			sim_run_until(1900 * MS);
+			sim_run_until(2246 * MS);
 		CU_ASSERT_EQUAL_FATAL(sim.requests, 4);
 		for (int n = 0; n < 4; n++) {
 			CU_ASSERT(sim.sent_ns[n] <= want_ns[n] && sim.sent_ns[n] > want_ns[n] - MS);
@@ -1309,12 +1312,128 @@ static void without_ids_a_lost_request_holds_the_next_until_its_timeout(void)
 		CU_ASSERT_EQUAL(syn_counters(sim.e)->timed_out, 1);
 		CU_ASSERT_EQUAL_FATAL(sim.polls, 1);
 		CU_ASSERT_TRUE(sim.result[0].answered);
-		CU_ASSERT(sim.poll_end_ns[0] <= 1247 * MS && sim.poll_end_ns[0] > 1246 * MS);
+		CU_ASSERT(sim.poll_end_ns[0] <= 2246 * MS && sim.poll_end_ns[0] > 2245 * MS);
 		if (!on_request) {
-			CU_ASSERT_EQUAL(sim.poll_end_ns[0], 1247 * MS);
+			CU_ASSERT_EQUAL(sim.poll_end_ns[0], 2246 * MS);
 		}
 		sim_stop();
 	}
+}
+
+/* Tencent's document leaves open whether an answer can come after the device gave up on it.
+ * If it can, one that comes after the timeout finds no request waiting. */
+static void without_ids_a_late_answer_finds_no_request_waiting_and_is_expired(void)
+{
+	const struct dlc_dialect *tencent = dialect("tencent");
+	struct syn_config cfg = base_cfg;
+	struct syn_request req;
+	char text[DLC_BUF_SIZE], ans[DLC_BUF_SIZE];
+	const int64_t P = REAL0_MS + AHEAD_MS;
+
+	cfg.one_in_flight = true;
+	struct syn_engine *e = syn_create(&cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, real_ms(0), &req));
+	int len = send_request(tencent, e, &req, text, sizeof(text));
+	CU_ASSERT_FALSE(syn_request_due(e, 1000 * MS + 1, real_ms(1001 * MS), &req));
+	CU_ASSERT_EQUAL(syn_counters(e)->timed_out, 1);
+	/* Its answer, 1.5 s late: there is nothing it could answer. */
+	platform_answer(tencent, text, len, P + 700, P + 700, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 1500), SYN_REJ_EXPIRED);
+	/* The next goes a timeout after the timeout, and its own answer counts. */
+	CU_ASSERT_FALSE(syn_request_due(e, 1999 * MS, real_ms(1999 * MS), &req));
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 2000 * MS, real_ms(2000 * MS), &req));
+	len = send_request(tencent, e, &req, text, sizeof(text));
+	platform_answer(tencent, text, len, P + 2010, P + 2010, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 2020), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(syn_counters(e)->answered, 1);
+	CU_ASSERT_EQUAL(syn_counters(e)->by_verdict[SYN_REJ_EXPIRED], 1);
+	syn_destroy(e);
+}
+
+/* If it comes later still, while the next request waits, its T2 gives it away: the platform
+ * stamped it before that request was sent. */
+static void without_ids_an_answer_stamped_before_its_request_was_sent_is_expired(void)
+{
+	const struct dlc_dialect *tencent = dialect("tencent");
+	struct syn_config cfg = base_cfg;
+	struct syn_request req;
+	char text[DLC_BUF_SIZE], late[DLC_BUF_SIZE], ans[DLC_BUF_SIZE];
+	const int64_t P = REAL0_MS + AHEAD_MS;
+
+	cfg.one_in_flight = true;
+	struct syn_engine *e = syn_create(&cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, real_ms(0), &req));
+	int len = send_request(tencent, e, &req, text, sizeof(text));
+	platform_answer(tencent, text, len, P + 20, P + 20, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 40), SYN_ACCEPTED);
+	/* The second reaches the platform at 80 ms; its answer is held up for 2 s. */
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 50 * MS, real_ms(50 * MS), &req));
+	len = send_request(tencent, e, &req, text, sizeof(text));
+	platform_answer(tencent, text, len, P + 80, P + 80, late, sizeof(late));
+	CU_ASSERT_FALSE(syn_request_due(e, 1051 * MS, real_ms(1051 * MS), &req));
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 2050 * MS, real_ms(2050 * MS), &req));
+	len = send_request(tencent, e, &req, text, sizeof(text));
+	/* 50 ms of round trip would pass, and the offset be 2 s off. */
+	CU_ASSERT_EQUAL(respond_in(tencent, e, late, 2100), SYN_REJ_EXPIRED);
+	/* The third's own answer still finds it waiting. */
+	platform_answer(tencent, text, len, P + 2080, P + 2080, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 2110), SYN_ACCEPTED);
+	CU_ASSERT_EQUAL(last_rtt_ms(e), 60);
+	syn_destroy(e);
+}
+
+/* Ends the poll, ticking every ms from *t_ms; the result is whether it was answered. */
+static bool finish_poll(struct syn_engine *e, int64_t *t_ms)
+{
+	struct syn_poll_result res;
+
+	for (; *t_ms < 100000; ++*t_ms) {
+		if (syn_poll_done(e, *t_ms * MS, &res))
+			return res.answered;
+	}
+	CU_FAIL("the poll never ended");
+	return false;
+}
+
+/* Were the platform's clock stepped back, its answers would all look stamped too early: after
+ * a poll without an answer, they are taken again. */
+static void without_ids_a_platform_stepped_back_is_heard_again_after_a_poll(void)
+{
+	const struct dlc_dialect *tencent = dialect("tencent");
+	struct syn_config cfg = base_cfg;
+	struct syn_request req;
+	char text[DLC_BUF_SIZE], ans[DLC_BUF_SIZE];
+	const int64_t P = REAL0_MS + AHEAD_MS, BACK = 5000;
+	int64_t t = 0;
+
+	cfg.one_in_flight = true;
+	cfg.burst = 1;
+	struct syn_engine *e = syn_create(&cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE_FATAL(syn_request_due(e, 0, real_ms(0), &req));
+	int len = send_request(tencent, e, &req, text, sizeof(text));
+	platform_answer(tencent, text, len, P + 10, P + 10, ans, sizeof(ans));
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, 20), SYN_ACCEPTED);
+	t = 20;
+	CU_ASSERT_TRUE(finish_poll(e, &t));
+	/* Stepped back by 5 s: refused, and the poll goes unanswered. */
+	for (; !syn_request_due(e, t * MS, real_ms(t * MS), &req); t++)
+		CU_ASSERT_FATAL(t < 100000);
+	len = send_request(tencent, e, &req, text, sizeof(text));
+	platform_answer(tencent, text, len, P + t + 10 - BACK, P + t + 10 - BACK, ans, sizeof(ans));
+	t += 20;
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, t), SYN_REJ_EXPIRED);
+	CU_ASSERT_FALSE(finish_poll(e, &t));
+	/* The next poll's answer is taken. */
+	for (; !syn_request_due(e, t * MS, real_ms(t * MS), &req); t++)
+		CU_ASSERT_FATAL(t < 100000);
+	len = send_request(tencent, e, &req, text, sizeof(text));
+	platform_answer(tencent, text, len, P + t + 10 - BACK, P + t + 10 - BACK, ans, sizeof(ans));
+	t += 20;
+	CU_ASSERT_EQUAL(respond_in(tencent, e, ans, t), SYN_ACCEPTED);
+	syn_destroy(e);
 }
 
 static int init_sync_tests(void)
@@ -1353,7 +1472,10 @@ static int init_sync_tests(void)
 	    RUNNER_TEST(without_ids_one_request_is_in_flight_at_a_time),
 	    RUNNER_TEST(without_ids_an_answer_with_nothing_sent_is_unknown),
 	    RUNNER_TEST(without_ids_a_burst_takes_its_answers_in_turn),
-	    RUNNER_TEST(without_ids_a_lost_request_holds_the_next_until_its_timeout),
+	    RUNNER_TEST(without_ids_a_lost_request_holds_the_next_until_its_timeout_and_one_more),
+	    RUNNER_TEST(without_ids_a_late_answer_finds_no_request_waiting_and_is_expired),
+	    RUNNER_TEST(without_ids_an_answer_stamped_before_its_request_was_sent_is_expired),
+	    RUNNER_TEST(without_ids_a_platform_stepped_back_is_heard_again_after_a_poll),
 	    CU_TEST_INFO_NULL,
 	};
 	return runner_add_suite("sync", tests);
