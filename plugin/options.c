@@ -55,8 +55,10 @@ static const struct opt_spec specs[] = {
     /* Alibaba's ProductKey: letters, digits and - _ @ . : (as its DeviceName). */
     TEXT("product_key", OPT_NAME, product_key, 0),
     /* Alibaba's DeviceName: letters, digits and - _ @ . : (its console's rule). Tencent's
-     * DeviceName is held to the same characters, which its documented examples fit; its own
-     * rule is not checked here. */
+     * API documents its DeviceName as [a-zA-Z0-9:_-]{1,48} (CreateDevice, IoT Hub and IoT
+     * Explorer alike); held to Alibaba's characters, every such name is taken, and one with
+     * @ or . too, should a console allow more than the API says; any other character is
+     * refused at start, naming this option. The 48 is the dialect's limit. */
     TEXT("device_name", OPT_NAME, device_name, 0),
     /* Tencent's ProductId: any characters a topic level may hold. */
     TEXT("product_id", OPT_TEXT, product_id, 0),

@@ -790,6 +790,27 @@ static void identities_that_would_break_a_topic_are_refused_on_every_platform(vo
 	}
 }
 
+/* Tencent documents DeviceName as [a-zA-Z0-9:_-]{1,48}: every such name is taken, and @ and .
+ * too (Alibaba's characters, should a console allow more); nothing else. */
+static void tencent_device_names_of_its_documented_rule_are_taken(void)
+{
+	const char *good[] = {"gw01", "GW-01_a:b", "0123456789:_-", "gw@site.1"};
+	/* A space, a comma, an e with an acute accent (octal escapes stop at three digits). */
+	const char *bad[] = {"gw 01", "gw,01", "gw\303\25101"};
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		struct pairs ps = on_platform("tencent", tencent_id);
+		set(&ps, "device_name", good[i]);
+		CU_ASSERT_EQUAL(parse(&ps), 0);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct pairs ps = on_platform("tencent", tencent_id);
+		set(&ps, "device_name", bad[i]);
+		CU_ASSERT_EQUAL(parse(&ps), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "option device_name"));
+	}
+}
+
 static int init_options_tests(void)
 {
 	static CU_TestInfo tests[] = {
@@ -828,6 +849,7 @@ static int init_options_tests(void)
 	    RUNNER_TEST(another_platforms_identity_option_is_refused_naming_the_right_ones),
 	    RUNNER_TEST(identities_up_to_the_platforms_limit_are_taken_and_one_more_is_refused),
 	    RUNNER_TEST(identities_that_would_break_a_topic_are_refused_on_every_platform),
+	    RUNNER_TEST(tencent_device_names_of_its_documented_rule_are_taken),
 	    CU_TEST_INFO_NULL,
 	};
 	return runner_add_suite("options", tests);
