@@ -45,3 +45,14 @@ expect_refusal "option burst: '0' is out of range" "${good[@]}" "burst 0"
 expect_refusal "option status_topic must not contain the wildcards" "${good[@]}" "status_topic a/#"
 expect_refusal "unknown option 'pol_interval'" "${good[@]}" "pol_interval 16"
 expect_refusal "option role: 'client' is neither sync nor serve" "role client"
+# plugin_opt_platform names one of the dialects, and each platform's identity is its own.
+expect_refusal "option platform: 'aws' is none of aliyun, huawei, tuya or tencent" \
+	"${good[@]}" "platform aws"
+expect_refusal "option device_id is required in the sync role" \
+	"platform huawei" "bridge_client_id b"
+expect_refusal "option device_id is required in the sync role" \
+	"platform tuya" "bridge_client_id b"
+expect_refusal "option product_id is required in the sync role" \
+	"platform tencent" "device_name dn1" "bridge_client_id b"
+expect_refusal "option product_key is not platform huawei's: it names its devices by device_id" \
+	"platform huawei" "${good[@]}"
