@@ -39,9 +39,7 @@ static bool answer_time(struct bsv_role *r, int64_t raw, int64_t *out_ns)
 	struct timespec now = bck_real();
 
 	if (!c.authoritative) {
-		c.plugin_synced =
-		    r->sync != NULL &&
-		    bsy_platform_time(r->sync, &c.platform_at_sample_ns, &c.sample_raw_ns);
+		c.plugin_synced = r->sync != NULL && bsy_platform_time(r->sync, &c.line);
 		c.kernel_synced = !c.plugin_synced && bck_kernel_synced();
 	}
 	bool ok = srv_time_now(&c, &now, raw, out_ns);

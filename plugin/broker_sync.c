@@ -405,16 +405,13 @@ noregister:
 	return NULL;
 }
 
-bool bsy_platform_time(const struct bsy_role *r, int64_t *platform_ns, int64_t *raw_ns)
+bool bsy_platform_time(const struct bsy_role *r, struct est_estimate *line)
 {
-	if (!r->have_sample || !syn_synced(r->engine) || syn_in_doubt(r->engine))
-		return false;
 	/* The line chrony was last fed, at the platform's rate: a LAN answer costs no estimate.
 	 * Not while the clocks' jump leaves it in doubt: LAN devices then wait, as chrony does. */
-	int64_t raw = bck_raw_ns();
-	double ahead = (double)(raw - r->line.raw_ns) * r->line.skew;
-	*platform_ns = r->line.platform_ns + (raw - r->line.raw_ns) + (int64_t)ahead;
-	*raw_ns = raw;
+	if (!r->have_sample || !syn_synced(r->engine) || syn_in_doubt(r->engine))
+		return false;
+	*line = r->line;
 	return true;
 }
 

@@ -21,9 +21,10 @@ struct bsy_role;
 /* Starts the role and registers its tick; returns NULL (after logging why) on failure. */
 struct bsy_role *bsy_start(mosquitto_plugin_id_t *id, const struct opt_config *cfg);
 
-/* While synced: the platform's time (ns since 1970, past 2038 even where time_t has 32 bits) and
- * CLOCK_MONOTONIC_RAW at the same moment. */
-bool bsy_platform_time(const struct bsy_role *r, int64_t *platform_ns, int64_t *raw_ns);
+/* While synced: the estimate chrony was last fed, whose line gives the platform's time at any
+ * CLOCK_MONOTONIC_RAW reading (est_at: ns since 1970, past 2038 even where time_t has 32
+ * bits). */
+bool bsy_platform_time(const struct bsy_role *r, struct est_estimate *line);
 
 /* Takes a message that came through the bridge on the response topic. */
 void bsy_take_answer(struct bsy_role *r, const void *payload, size_t len);

@@ -815,6 +815,12 @@ static void newest_range(const struct est_state *e, int64_t raw_ns, const struct
 	*y_lo = fmin(*y_lo, bottom);
 }
 
+int64_t est_at(const struct est_estimate *e, int64_t raw_ns)
+{
+	int64_t dx = raw_ns - e->raw_ns;
+	return e->platform_ns + dx + (int64_t)((double)dx * e->skew);
+}
+
 bool est_now(const struct est_state *e, int64_t raw_ns, struct est_estimate *out)
 {
 	struct pts ps;

@@ -114,6 +114,11 @@ enum est_outcome est_add(struct est_state *e, const struct est_exchange *x);
 /* The estimate for raw time raw_ns; false while the window is empty. */
 bool est_now(const struct est_state *e, int64_t raw_ns, struct est_estimate *out);
 
+/* The platform's time at raw time raw_ns on an estimate's line: its time then, carried forward
+ * (or back) on the oscillator at the platform's rate. The one place that says what time the
+ * platform has now: chrony's feed, LAN devices' answers and the status all read it here. */
+int64_t est_at(const struct est_estimate *e, int64_t raw_ns);
+
 /* Whether exchanges that conflict with the window are held aside, not yet shown to be
  * outliers or a step: the estimate is then in doubt. */
 bool est_unsettled(const struct est_state *e);

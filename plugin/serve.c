@@ -24,7 +24,7 @@ bool srv_time_now(const struct srv_clock *c, const struct timespec *system_now, 
 		return true;
 	}
 	if (c->plugin_synced) {
-		*out_ns = c->platform_at_sample_ns + (raw_now_ns - c->sample_raw_ns);
+		*out_ns = est_at(&c->line, raw_now_ns);
 		return true;
 	}
 	if (c->kernel_synced) {

@@ -15,20 +15,22 @@
 #include <time.h>
 
 #include "dialect.h"
+#include "estimator.h"
 
 /*
  * Which clock answers. A gateway answers only while it knows the time:
  *   authoritative   always, from the system clock (the platform emulator);
- *   plugin_synced   from the platform's time at the last sample, carried forward on
- *                   CLOCK_MONOTONIC_RAW, which no step or slew of the system clock touches;
+ *   plugin_synced   from the estimate chrony was last fed, carried forward on
+ *                   CLOCK_MONOTONIC_RAW at the platform's rate (est_at), which no step or
+ *                   slew of the system clock touches;
  *   kernel_synced   from the system clock, which chronyd (or another NTP client) disciplines.
  * Otherwise it does not answer at all: a device had better wait than take a wrong time.
  */
 struct srv_clock {
 	bool authoritative;
 	bool plugin_synced;
-	int64_t platform_at_sample_ns; /* platform time when the last sample arrived, since 1970 */
-	int64_t sample_raw_ns;         /* CLOCK_MONOTONIC_RAW then */
+	struct est_estimate line; /* plugin_synced: the estimate chrony was last fed, on
+	                           * CLOCK_MONOTONIC_RAW */
 	bool kernel_synced;
 };
 

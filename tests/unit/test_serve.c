@@ -131,8 +131,7 @@ static void authoritative_answers_from_the_system_clock(void)
 	CU_ASSERT_EQUAL(out, S_2026 * NS_S + 123456789);
 	/* Whatever the other fields say: the emulator's clock is the reference. */
 	c.plugin_synced = true;
-	c.platform_at_sample_ns = NS_S;
-	c.sample_raw_ns = 0;
+	c.line = (struct est_estimate){.platform_ns = NS_S, .raw_ns = 0};
 	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 5 * NS_S, &out));
 	CU_ASSERT_EQUAL(out, S_2026 * NS_S + 123456789);
 }
@@ -143,8 +142,7 @@ static void plugin_synced_carries_the_platform_time_forward_on_the_raw_clock(voi
 	 * read 1000 s. The system clock is some years off and is ignored. */
 	struct srv_clock c = {
 	    .plugin_synced = true,
-	    .platform_at_sample_ns = S_2026 * NS_S + 900000000,
-	    .sample_raw_ns = 1000 * NS_S,
+	    .line = {.platform_ns = S_2026 * NS_S + 900000000, .raw_ns = 1000 * NS_S},
 	    .kernel_synced = true,
 	};
 	struct timespec sys = ts(86400, 0);
@@ -163,14 +161,30 @@ static void plugin_synced_carries_the_platform_time_forward_on_the_raw_clock(voi
 	CU_ASSERT_EQUAL(out, (S_2026 + 3600) * NS_S + 900000001);
 }
 
+static void plugin_synced_carries_it_at_the_platforms_rate(void)
+{
+	/* The platform's clock 50 ppm fast against the oscillator: 1000 s on the raw clock are
+	 * 1000.05 s on the platform's, and 200 s before the sample 199.99 s. */
+	struct srv_clock c = {
+	    .plugin_synced = true,
+	    .line = {.platform_ns = S_2026 * NS_S, .raw_ns = 1000 * NS_S, .skew = 50e-6},
+	};
+	struct timespec sys = ts(0, 0);
+	int64_t out;
+
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 2000 * NS_S, &out));
+	CU_ASSERT_EQUAL(out, (S_2026 + 1000) * NS_S + 50000000);
+	CU_ASSERT_TRUE_FATAL(srv_time_now(&c, &sys, 800 * NS_S, &out));
+	CU_ASSERT_EQUAL(out, (S_2026 - 200) * NS_S - 10000000);
+}
+
 static void plugin_synced_time_before_the_sample_is_earlier(void)
 {
 	/* The raw clock read before the sample (a request received just before its answer
 	 * was processed): the difference is negative. */
 	struct srv_clock c = {
 	    .plugin_synced = true,
-	    .platform_at_sample_ns = S_2026 * NS_S + 100000000,
-	    .sample_raw_ns = 1000 * NS_S,
+	    .line = {.platform_ns = S_2026 * NS_S + 100000000, .raw_ns = 1000 * NS_S},
 	};
 	struct timespec sys = ts(0, 0);
 	int64_t out;
@@ -187,8 +201,7 @@ static void kernel_synced_is_used_only_when_the_plugin_is_not_synced(void)
 {
 	struct srv_clock c = {
 	    .plugin_synced = false,
-	    .platform_at_sample_ns = S_2026 * NS_S,
-	    .sample_raw_ns = 0,
+	    .line = {.platform_ns = S_2026 * NS_S, .raw_ns = 0},
 	    .kernel_synced = true,
 	};
 	struct timespec sys = ts(S_2026 + 7, 250000000);
@@ -205,8 +218,7 @@ static void kernel_synced_is_used_only_when_the_plugin_is_not_synced(void)
 static void without_a_known_time_there_is_no_answer(void)
 {
 	struct srv_clock c = {
-	    .platform_at_sample_ns = S_2026 * NS_S,
-	    .sample_raw_ns = 0,
+	    .line = {.platform_ns = S_2026 * NS_S, .raw_ns = 0},
 	};
 	struct timespec sys = ts(S_2026, 0);
 	int64_t out = 77;
@@ -221,8 +233,7 @@ static void platform_time_past_2038_is_answered_exactly_on_every_architecture(vo
 	 * system clock at the last second a 32-bit time_t holds. */
 	struct srv_clock c = {
 	    .plugin_synced = true,
-	    .platform_at_sample_ns = S_2099 * NS_S + 999000000,
-	    .sample_raw_ns = 5 * NS_S,
+	    .line = {.platform_ns = S_2099 * NS_S + 999000000, .raw_ns = 5 * NS_S},
 	};
 	struct timespec sys = ts(LAST_32_BIT_S, 999999999);
 	char out[CDC_BUF_SIZE];
@@ -404,6 +415,7 @@ static int init_serve_tests(void)
 	    RUNNER_TEST(answer_that_does_not_fit_fails),
 	    RUNNER_TEST(authoritative_answers_from_the_system_clock),
 	    RUNNER_TEST(plugin_synced_carries_the_platform_time_forward_on_the_raw_clock),
+	    RUNNER_TEST(plugin_synced_carries_it_at_the_platforms_rate),
 	    RUNNER_TEST(plugin_synced_time_before_the_sample_is_earlier),
 	    RUNNER_TEST(kernel_synced_is_used_only_when_the_plugin_is_not_synced),
 	    RUNNER_TEST(without_a_known_time_there_is_no_answer),
