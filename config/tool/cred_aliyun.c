@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Alibaba Cloud IoT Platform's login, as iotntp-config writes it today: client id
- * "<id>|securemode=2,signmethod=hmacsha256|", username "DeviceName&ProductKey", password the
- * hex HMAC-SHA256 of "clientId<id>deviceName<dn>productKey<pk>" keyed with the DeviceSecret
- * (signature.c). No timestamp is signed, so the gateway's clock plays no part. Endpoints and
- * names are endpoint.c's and identity.c's rules; keepalive 30 to 1200 s (cli_args.h).
+ * Alibaba Cloud IoT Platform's login: client id "<id>|securemode=2,signmethod=<method>|" (id
+ * --client-id, by default ProductKey.DeviceName; securemode 2 is TLS), username
+ * "DeviceName&ProductKey", password the hex HMAC-SHA256 (or SHA-1) of
+ * "clientId<id>deviceName<dn>productKey<pk>" keyed with the DeviceSecret (signature.c). No
+ * timestamp is signed, so the gateway's clock plays no part. Endpoints and names are
+ * endpoint.c's and identity.c's rules; keepalive 30 to 1200 s.
  */
 
 #include "credentials.h"
@@ -17,14 +18,19 @@ static int host(const struct crd_identity *who, const char *region, char *out, s
 	return ep_region_host(out, size, who->product, region);
 }
 
-static int check(const struct crd_identity *who, const char *secret, char *err, size_t err_size)
+static int check(const struct crd_identity *who, char *err, size_t err_size)
 {
-	if (id_check(ID_PRODUCT_KEY, who->product != NULL ? who->product : "", err, err_size) !=
-	        0 ||
-	    id_check(ID_DEVICE_NAME, who->device != NULL ? who->device : "", err, err_size) != 0)
+	if (who->product != NULL && id_check(ID_PRODUCT_KEY, who->product, err, err_size) != 0)
+		return -1;
+	if (who->device != NULL && id_check(ID_DEVICE_NAME, who->device, err, err_size) != 0)
 		return -1;
 	if (who->client_id != NULL && id_check(ID_CLIENT_ID, who->client_id, err, err_size) != 0)
 		return -1;
+	return 0;
+}
+
+static int check_secret(const char *secret, char *err, size_t err_size)
+{
 	return crd_check_secret(secret, "DeviceSecret", err, err_size);
 }
 
@@ -39,25 +45,37 @@ static int sign(const struct crd_identity *who, const char *secret, time_t now, 
 	if (who->client_id != NULL ? crd_field(cid, "%s", who->client_id)
 	                           : crd_field(cid, "%s.%s", who->product, who->device))
 		return -1;
-	if (sig_password(SIG_HMACSHA256, secret, cid, who->device, who->product, hex) != 0)
+	if (sig_password(who->method, secret, cid, who->device, who->product, hex) != 0)
 		return -1;
 	if (crd_field(out->client_id, "%s|securemode=2,signmethod=%s|", cid,
-	              sig_method_name(SIG_HMACSHA256)) != 0 ||
+	              sig_method_name(who->method)) != 0 ||
 	    crd_field(out->username, "%s&%s", who->device, who->product) != 0 ||
 	    crd_field(out->password, "%s", hex) != 0)
 		return -1;
+	out->psk_identity[0] = out->psk_hex[0] = '\0';
 	return 0;
 }
 
 const struct crd_platform crd_aliyun = {
     .name = "aliyun",
+    .title = "Alibaba Cloud IoT Platform",
+    .product = {"--product-key", "product_key", "ProductKey"},
+    .device = {"--device-name", "device_name", "DeviceName"},
+    .secret_word = "DeviceSecret",
+    .client_id_chosen = true,
     .port = EP_DEFAULT_PORT,
-    .tls = true,
+    .tls = CRD_TLS_CERT,
     .keepalive_min = 30,
     .keepalive_max = 1200,
     .publish_per_s = 0,
     .clock = CRD_CLOCK_NONE,
+    .min_clock = 0,
+    .login_comment = "securemode=2 is TLS. The signature covers the identity alone, with no "
+                     "timestamp:\nthe gateway's clock is exactly what may be wrong when it "
+                     "first connects.",
+    .regions = EP_REGION_LIST,
     .host = host,
     .check = check,
+    .check_secret = check_secret,
     .sign = sign,
 };

@@ -1,21 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Tencent Cloud IoT Explorer / IoT Hub's key-authenticated login
+ * Tencent Cloud IoT Explorer / IoT Hub's key-authenticated login over TLS. The document
  * (cloud.tencent.com/document/product/1081/102803 and tencentcloud.com/document/product/1105/
- * 41824, "MQTT-Based Device Connection over TCP"): client id "{ProductId}{DeviceName}",
- * username "{ProductId}{DeviceName};{sdkappid};{connid};{expiry}", password
- * "{hex HMAC of the username keyed with the base64-decoded device key};hmacsha256"; keepalive 0
- * to 900 s; host {ProductId}.iotcloud.tencentdevices.com for the Guangzhou region. The C SDK
- * (qcloud-iot-explorer-sdk-embedded-c, sdk_src/protocol/mqtt/mqtt_client_connect.c) sends
- * sdkappid 21010406, a 5-character connid, and, with no expiry configured, LONG_MAX as the
- * expiry; the same value is signed here, so a gateway whose clock is wrong still connects and
- * the password written once does not run out. 30 publishes a second, as issue 20 records.
+ * 41824, "MQTT-Based Device Connection over TCP") gives client id "{ProductId}{DeviceName}",
+ * username "{ProductId}{DeviceName};{sdkappid};{connid};{expiry}", keepalive 0 to 900 s and the
+ * host {ProductId}.iotcloud.tencentdevices.com for the Guangzhou region. For a key-authenticated
+ * device it signs the username into a password on port 1883, without TLS. The platform's C SDK
+ * (qcloud-iot-explorer-sdk-embedded-c, sdk_src/protocol/mqtt/mqtt_client.c and
+ * mqtt_client_connect.c; built with TLS unless told otherwise) does that only without TLS: with
+ * TLS it connects to port 8883 with TLS-PSK, the identity "{ProductId}{DeviceName}" and the
+ * base64-decoded device key as pre-shared key, and sends the username without a password.
  *
- * Open point: key authentication with a signed password is documented on port 1883 without
- * TLS (the SDK signs a password only when built without TLS; with TLS it uses TLS-PSK instead).
- * With an expiry that never comes, a login seen on the wire can be replayed. Step 3 must choose
- * TLS-PSK (mosquitto's bridge_identity / bridge_psk), a device certificate on 8883, or a short
- * expiry signed again on a timer; this table describes the documented login as it is.
+ * This table writes the SDK's TLS login: a bridge without TLS would let anyone on the path
+ * read a password that never expires and forge the platform's answers, so the time itself.
+ * The handshake proves the device key, and proves that the platform knows it too, so no CA is
+ * needed. The username carries sdkappid 21010406 and a 5-character connid, as the SDK's, and as
+ * expiry the SDK's value with none configured, LONG_MAX of a 64-bit long: nothing the
+ * gateway's clock can make run out. 30 publishes a second, as issue 20 records.
  */
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -29,6 +30,7 @@
 #define TC_DEVICE_MAX  48
 #define TC_SDKAPPID    "21010406"
 #define TC_EXPIRY      "9223372036854775807"
+#define TC_PORT        8883
 /* A device key decodes to at most 48 bytes (the SDK's limit). */
 #define TC_KEY_MAX 48
 
@@ -62,16 +64,26 @@ static int host(const struct crd_identity *who, const char *region, char *out, s
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-static int check(const struct crd_identity *who, const char *secret, char *err, size_t err_size)
+static int check(const struct crd_identity *who, char *err, size_t err_size)
+{
+	if (who->product != NULL &&
+	    crd_check_name("--product-id", who->product, 1, TC_PRODUCT_MAX, "", err, err_size) != 0)
+		return -1;
+	/* The API's [a-zA-Z0-9:_-]{1,48}, and '@' and '.' too, as the plugin's device_name takes
+	 * them (plugin/options.c), should a console allow more than the API says. */
+	if (who->device != NULL && crd_check_name("--device-name", who->device, 1, TC_DEVICE_MAX,
+	                                          "-_:@.", err, err_size) != 0)
+		return -1;
+	return 0;
+}
+
+static int check_secret(const char *secret, char *err, size_t err_size)
 {
 	unsigned char key[TC_KEY_MAX + 3];
+	int n = secret != NULL ? decode_key(secret, key) : -1;
 
-	if (crd_check_name("--product-id", who->product, 1, TC_PRODUCT_MAX, "", err, err_size) !=
-	        0 ||
-	    crd_check_name("--device-name", who->device, 1, TC_DEVICE_MAX, "-_:@", err, err_size) !=
-	        0)
-		return -1;
-	if (secret == NULL || decode_key(secret, key) < 0) {
+	OPENSSL_cleanse(key, sizeof(key));
+	if (n < 0) {
 		snprintf(err, err_size,
 		         "the device key is not base64 of 1 to %d bytes, as the console shows it",
 		         TC_KEY_MAX);
@@ -83,34 +95,51 @@ static int check(const struct crd_identity *who, const char *secret, char *err, 
 static int sign(const struct crd_identity *who, const char *secret, time_t now, const char *nonce,
                 struct crd_login *out)
 {
+	static const char digits[] = "0123456789abcdef";
 	unsigned char key[TC_KEY_MAX + 3];
-	char hex[SIG_HEX_SIZE];
 	int key_len = decode_key(secret, key);
+	int rc = -1;
 
 	(void)now;
 	if (key_len < 0 || nonce == NULL || strlen(nonce) != CRD_NONCE_LEN)
-		return -1;
+		goto out;
 	if (crd_field(out->client_id, "%s%s", who->product, who->device) != 0 ||
 	    crd_field(out->username, "%s%s;" TC_SDKAPPID ";%s;" TC_EXPIRY, who->product,
-	              who->device, nonce) != 0)
-		return -1;
-	int rc = sig_hmac_hex(SIG_HMACSHA256, key, (size_t)key_len, out->username,
-	                      strlen(out->username), hex);
+	              who->device, nonce) != 0 ||
+	    crd_field(out->psk_identity, "%s%s", who->product, who->device) != 0)
+		goto out;
+	for (int i = 0; i < key_len; i++) {
+		out->psk_hex[2 * i] = digits[key[i] >> 4];
+		out->psk_hex[2 * i + 1] = digits[key[i] & 0x0f];
+	}
+	out->psk_hex[2 * key_len] = '\0';
+	out->password[0] = '\0';
+	rc = 0;
+out:
 	OPENSSL_cleanse(key, sizeof(key));
-	if (rc != 0 || crd_field(out->password, "%s;hmacsha256", hex) != 0)
-		return -1;
-	return 0;
+	return rc;
 }
 
 const struct crd_platform crd_tencent = {
     .name = "tencent",
-    .port = 1883,
-    .tls = false,
+    .title = "Tencent Cloud IoT Explorer / IoT Hub",
+    .product = {"--product-id", "product_id", "ProductId"},
+    .device = {"--device-name", "device_name", "DeviceName"},
+    .secret_word = "device key",
+    .client_id_chosen = false,
+    .port = TC_PORT,
+    .tls = CRD_TLS_PSK,
     .keepalive_min = 0,
     .keepalive_max = 900,
     .publish_per_s = 30,
     .clock = CRD_CLOCK_FAR_EXPIRY,
+    .min_clock = 0,
+    .login_comment = "The device key is the TLS pre-shared key (bridge_psk): the handshake proves\n"
+                     "it, and proves that the platform knows it too. The username's last field\n"
+                     "is its expiry, the farthest there is: the gateway's clock plays no part.",
+    .regions = "ap-guangzhou",
     .host = host,
     .check = check,
+    .check_secret = check_secret,
     .sign = sign,
 };

@@ -9,10 +9,11 @@
  * endpoint (data residency), so the host is always --host; TLS on 8883 as its sample shows.
  *
  * Open point: whether the platform checks the signed timestamp against its clock is not
- * documented. The stamp is the tool's clock when it runs (a clock before 2020 is refused, as
- * it cannot be right), and the password is written once: if the platform does check it, a
- * login signed once stops working and iotntp-config must be run again, which step 3 of
- * issue 20 will have to settle.
+ * documented. The stamp is this machine's clock when iotntp-config runs (a clock before 2020
+ * is refused, as it cannot be right), and the login is written once. If the platform does not
+ * check it, that login works for good; if it does, the bridge's login is refused once the
+ * stamp is too old, and the fragment must be written again. iotntp-config says so when it
+ * writes one, and so do the fragment and the README.
  */
 #include <string.h>
 
@@ -24,10 +25,16 @@
 /* 2020-01-01T00:00:00Z: a clock before this is not the time. */
 #define TUYA_MIN_STAMP 1577836800
 
-static int check(const struct crd_identity *who, const char *secret, char *err, size_t err_size)
+static int check(const struct crd_identity *who, char *err, size_t err_size)
 {
-	if (crd_check_name("--device-id", who->device, 1, TUYA_DEVICE_MAX, "", err, err_size) != 0)
+	if (who->device != NULL &&
+	    crd_check_name("--device-id", who->device, 1, TUYA_DEVICE_MAX, "", err, err_size) != 0)
 		return -1;
+	return 0;
+}
+
+static int check_secret(const char *secret, char *err, size_t err_size)
+{
 	return crd_check_secret(secret, "device secret", err, err_size);
 }
 
@@ -53,18 +60,31 @@ static int sign(const struct crd_identity *who, const char *secret, time_t now, 
 	              who->device, ts) != 0 ||
 	    crd_field(out->password, "%s", hex) != 0)
 		return -1;
+	out->psk_identity[0] = out->psk_hex[0] = '\0';
 	return 0;
 }
 
 const struct crd_platform crd_tuya = {
     .name = "tuya",
+    .title = "Tuya (tylink MQTT)",
+    .product = {NULL, NULL, NULL},
+    .device = {"--device-id", "device_id", "deviceId"},
+    .secret_word = "device secret",
+    .client_id_chosen = false,
     .port = 8883,
-    .tls = true,
+    .tls = CRD_TLS_CERT,
     .keepalive_min = 30,
     .keepalive_max = 1200,
     .publish_per_s = 0,
     .clock = CRD_CLOCK_UNKNOWN,
+    .min_clock = TUYA_MIN_STAMP,
+    .login_comment = "The username carries the time this file was written, by this machine's\n"
+                     "clock, and the password signs it. Tuya does not document whether it\n"
+                     "checks that time against its own clock: if the bridge's login is\n"
+                     "refused after it worked, write this file again with iotntp-config.",
+    .regions = NULL,
     .host = NULL,
     .check = check,
+    .check_secret = check_secret,
     .sign = sign,
 };

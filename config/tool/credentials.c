@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
 extern const struct crd_platform crd_aliyun;
 extern const struct crd_platform crd_huawei;
 extern const struct crd_platform crd_tuya;
@@ -23,6 +26,20 @@ const struct crd_platform *crd_find(const char *name)
 			return crd_all[i];
 	}
 	return NULL;
+}
+
+void crd_names(char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int i = 0; crd_all[i] != NULL && n < size; i++) {
+		const char *sep = i == 0 ? "" : crd_all[i + 1] == NULL ? " or " : ", ";
+		int k = snprintf(out + n, size - n, "%s%s", sep, crd_all[i]->name);
+		if (k < 0)
+			break;
+		n += (size_t)k;
+	}
 }
 
 static int is_alnum_ascii(unsigned char c)
@@ -54,12 +71,20 @@ int crd_check_name(const char *option, const char *value, size_t min, size_t max
 	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)value[i];
-		if (is_alnum_ascii(c) || strchr(extra, c) != NULL)
+		if (is_alnum_ascii(c) || (c != '\0' && strchr(extra, c) != NULL))
 			continue;
-		snprintf(err, err_size,
-		         "%s: character %zu, byte 0x%02x, is not allowed; the platform allows "
-		         "letters, digits%s%s",
-		         option, i + 1, c, extra[0] != '\0' ? " and " : "", extra);
+		/* Shown as a code unless printable: it may be a control character or half a UTF-8
+		 * one. */
+		if (c > 0x20 && c < 0x7f)
+			snprintf(err, err_size,
+			         "%s: character %zu, '%c', is not allowed; the platform allows "
+			         "letters, digits%s%s",
+			         option, i + 1, c, extra[0] != '\0' ? " and " : "", extra);
+		else
+			snprintf(err, err_size,
+			         "%s: character %zu, byte 0x%02x, is not allowed; the platform "
+			         "allows letters, digits%s%s",
+			         option, i + 1, c, extra[0] != '\0' ? " and " : "", extra);
 		return -1;
 	}
 	return 0;
@@ -73,4 +98,25 @@ int crd_field(char field[CRD_FIELD_SIZE], const char *fmt, ...)
 	int n = vsnprintf(field, CRD_FIELD_SIZE, fmt, ap);
 	va_end(ap);
 	return n < 0 || n >= CRD_FIELD_SIZE ? -1 : 0;
+}
+
+int crd_nonce(char nonce[CRD_NONCE_LEN + 1])
+{
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char bytes[4 * CRD_NONCE_LEN];
+	size_t n = 0;
+
+	/* Bytes of 248 and over are skipped, so that every character is as likely: 62 * 4. */
+	while (n < CRD_NONCE_LEN) {
+		if (RAND_bytes(bytes, sizeof(bytes)) != 1)
+			return -1;
+		for (size_t i = 0; i < sizeof(bytes) && n < CRD_NONCE_LEN; i++) {
+			if (bytes[i] < 248)
+				nonce[n++] = alphabet[bytes[i] % 62];
+		}
+	}
+	nonce[n] = '\0';
+	OPENSSL_cleanse(bytes, sizeof(bytes));
+	return 0;
 }

@@ -32,7 +32,7 @@ int ep_region_known(const char *region)
 
 const char *ep_region_list(void)
 {
-	return "cn-shanghai, ap-southeast-1, ap-northeast-1, us-west-1, us-east-1, eu-central-1";
+	return EP_REGION_LIST;
 }
 
 int ep_region_host(char *buf, size_t size, const char *product_key, const char *region)

@@ -11,6 +11,10 @@
 #define EP_DEFAULT_PORT    8883
 #define EP_GLOBALSIGN_PORT 1883
 
+/* The regions of the public instances, for messages (endpoint.c's table, in its order). */
+#define EP_REGION_LIST                                                                             \
+	"cn-shanghai, ap-southeast-1, ap-northeast-1, us-west-1, us-east-1, eu-central-1"
+
 /* Returns 1 if region is one the public instances are in, else 0. */
 int ep_region_known(const char *region);
 

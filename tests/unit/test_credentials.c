@@ -3,6 +3,7 @@
  * Unit tests for credentials: each platform's login, checked against the platforms' worked
  * examples and against values computed with the openssl command line.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "credentials.h"
@@ -24,12 +25,22 @@ static void each_platform_is_found_by_its_name_and_no_other_name_is(void)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		CU_ASSERT_PTR_EQUAL(crd_find(names[i]), crd_all[i]);
 		CU_ASSERT_STRING_EQUAL(crd_all[i]->name, names[i]);
-		CU_ASSERT(crd_all[i]->check != NULL && crd_all[i]->sign != NULL);
+		CU_ASSERT(crd_all[i]->check != NULL && crd_all[i]->check_secret != NULL &&
+		          crd_all[i]->sign != NULL);
 		CU_ASSERT(crd_all[i]->keepalive_min <= crd_all[i]->keepalive_max);
+		/* Every platform names its device; the command line and the plugin alike. */
+		CU_ASSERT(crd_all[i]->device.option != NULL && crd_all[i]->device.plugin != NULL);
+		CU_ASSERT((crd_all[i]->product.option == NULL) ==
+		          (crd_all[i]->product.plugin == NULL));
+		CU_ASSERT((crd_all[i]->host == NULL) == (crd_all[i]->regions == NULL));
+		CU_ASSERT(crd_all[i]->login_comment != NULL && crd_all[i]->title != NULL);
 	}
 	CU_ASSERT_PTR_NULL(crd_all[4]);
 	CU_ASSERT_PTR_NULL(crd_find("aws"));
 	CU_ASSERT_PTR_NULL(crd_find(NULL));
+	char list[64];
+	crd_names(list, sizeof(list));
+	CU_ASSERT_STRING_EQUAL(list, "aliyun, huawei, tuya or tencent");
 }
 
 static void each_platform_states_its_documented_limits(void)
@@ -43,6 +54,11 @@ static void each_platform_states_its_documented_limits(void)
 	CU_ASSERT_EQUAL(p_of("tuya")->clock, CRD_CLOCK_UNKNOWN);
 	CU_ASSERT_EQUAL(p_of("tencent")->clock, CRD_CLOCK_FAR_EXPIRY);
 	CU_ASSERT_EQUAL(p_of("aliyun")->clock, CRD_CLOCK_NONE);
+	/* Each over TLS on 8883: Tencent's with the device key as pre-shared key. */
+	for (int i = 0; crd_all[i] != NULL; i++)
+		CU_ASSERT_EQUAL(crd_all[i]->port, 8883);
+	CU_ASSERT_EQUAL(p_of("tencent")->tls, CRD_TLS_PSK);
+	CU_ASSERT_EQUAL(p_of("huawei")->tls, CRD_TLS_CERT);
 }
 
 static void aliyun_login_equals_an_openssl_command_line_computation(void)
@@ -50,8 +66,9 @@ static void aliyun_login_equals_an_openssl_command_line_computation(void)
 	struct crd_identity who = {.product = "a1B2c3D4e5F", .device = "gw-01"};
 	struct crd_login l;
 
+	CU_ASSERT_EQUAL(p_of("aliyun")->check(&who, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(
-	    p_of("aliyun")->check(&who, "s3cr3tDeviceSecret0123456789abcd", err, sizeof(err)), 0);
+	    p_of("aliyun")->check_secret("s3cr3tDeviceSecret0123456789abcd", err, sizeof(err)), 0);
 	/*
 	 * printf %s clientIda1B2c3D4e5F.gw-01deviceNamegw-01productKeya1B2c3D4e5F |
 	 *   openssl dgst -sha256 -hmac s3cr3tDeviceSecret0123456789abcd
@@ -63,6 +80,25 @@ static void aliyun_login_equals_an_openssl_command_line_computation(void)
 	CU_ASSERT_STRING_EQUAL(l.username, "gw-01&a1B2c3D4e5F");
 	CU_ASSERT_STRING_EQUAL(l.password,
 	                       "0650adb1f7a19bdad37d31536d870522ac8717e7c213f0e0a714b9eaed719e52");
+	CU_ASSERT_STRING_EQUAL(l.psk_identity, "");
+}
+
+static void aliyun_login_takes_the_client_id_and_method_chosen(void)
+{
+	struct crd_identity who = {.product = "a1B2c3D4e5F",
+	                           .device = "gw-01",
+	                           .client_id = "00:11:22:33:44:55",
+	                           .method = SIG_HMACSHA1};
+	struct crd_login l;
+
+	/*
+	 * printf %s clientId00:11:22:33:44:55deviceNamegw-01productKeya1B2c3D4e5F |
+	 *   openssl dgst -sha1 -hmac s3cr3tDeviceSecret0123456789abcd
+	 */
+	CU_ASSERT_EQUAL_FATAL(
+	    p_of("aliyun")->sign(&who, "s3cr3tDeviceSecret0123456789abcd", 0, NULL, &l), 0);
+	CU_ASSERT_STRING_EQUAL(l.client_id, "00:11:22:33:44:55|securemode=2,signmethod=hmacsha1|");
+	CU_ASSERT_STRING_EQUAL(l.password, "fbb1576edf46ae92f4fe00a80859b7e53c0e41e1");
 }
 
 static void huawei_login_reproduces_the_documented_example(void)
@@ -118,30 +154,26 @@ static void tuya_refuses_to_sign_with_a_clock_that_cannot_be_right(void)
 	CU_ASSERT_EQUAL(p_of("tuya")->sign(&who, "s", 1577836800, NULL, &l), 0);
 }
 
-static void tencent_login_equals_an_openssl_command_line_computation(void)
+static void tencent_login_is_the_sdks_tls_psk_login(void)
 {
 	struct crd_identity who = {.product = "ABCDEFGHIJ", .device = "gw01"};
 	struct crd_login l;
 
-	/*
-	 * The key is base64 of 00112233445566778899aabbccddeeff:
-	 * printf %s 'ABCDEFGHIJgw01;21010406;a1b2c;9223372036854775807' |
-	 *   openssl dgst -sha256 -mac HMAC -macopt hexkey:00112233445566778899aabbccddeeff
-	 */
-	CU_ASSERT_EQUAL(p_of("tencent")->check(&who, "ABEiM0RVZneImaq7zN3u/w==", err, sizeof(err)),
+	CU_ASSERT_EQUAL(p_of("tencent")->check(&who, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(p_of("tencent")->check_secret("ABEiM0RVZneImaq7zN3u/w==", err, sizeof(err)),
 	                0);
 	CU_ASSERT_EQUAL_FATAL(
 	    p_of("tencent")->sign(&who, "ABEiM0RVZneImaq7zN3u/w==", 1744592400, "a1b2c", &l), 0);
 	CU_ASSERT_STRING_EQUAL(l.client_id, "ABCDEFGHIJgw01");
 	CU_ASSERT_STRING_EQUAL(l.username, "ABCDEFGHIJgw01;21010406;a1b2c;9223372036854775807");
-	CU_ASSERT_STRING_EQUAL(
-	    l.password,
-	    "d80d507010b57ec177faa43db449b5e7869bfa84b9b47d9440b4a2e13dfa4753;hmacsha256");
+	/* Over TLS-PSK the SDK sends no password: the handshake proved the key. */
+	CU_ASSERT_STRING_EQUAL(l.password, "");
+	CU_ASSERT_STRING_EQUAL(l.psk_identity, "ABCDEFGHIJgw01");
+	/* printf %s ABEiM0RVZneImaq7zN3u/w== | base64 -d | od -An -tx1 | tr -d ' \n' */
+	CU_ASSERT_STRING_EQUAL(l.psk_hex, "00112233445566778899aabbccddeeff");
 	/* Padding is not part of the key: base64 "Z3cwMQ==" is the 4-byte key "gw01". */
 	CU_ASSERT_EQUAL_FATAL(p_of("tencent")->sign(&who, "Z3cwMQ==", 0, "a1b2c", &l), 0);
-	CU_ASSERT_STRING_EQUAL(
-	    l.password,
-	    "1fc0c4ed41b47e3027458935d714e9b72aa15300a8fd632751d23030960a8d40;hmacsha256");
+	CU_ASSERT_STRING_EQUAL(l.psk_hex, "67773031");
 }
 
 static void tencent_login_does_not_depend_on_the_clock(void)
@@ -153,7 +185,7 @@ static void tencent_login_does_not_depend_on_the_clock(void)
 	CU_ASSERT_EQUAL_FATAL(p_of("tencent")->sign(&who, "Z3cwMQ==", 4102444800, "a1b2c", &late),
 	                      0);
 	CU_ASSERT_STRING_EQUAL(early.username, late.username);
-	CU_ASSERT_STRING_EQUAL(early.password, late.password);
+	CU_ASSERT_STRING_EQUAL(early.psk_hex, late.psk_hex);
 }
 
 static void tencent_refuses_keys_that_are_not_base64(void)
@@ -163,11 +195,30 @@ static void tencent_refuses_keys_that_are_not_base64(void)
 	const char *bad[] = {"", "abc", "a!cd", "====", "Z3cwMQ=", NULL};
 
 	for (int i = 0; bad[i] != NULL; i++) {
-		CU_ASSERT_EQUAL(p_of("tencent")->check(&who, bad[i], err, sizeof(err)), -1);
+		CU_ASSERT_EQUAL(p_of("tencent")->check_secret(bad[i], err, sizeof(err)), -1);
+		CU_ASSERT_PTR_NULL(strstr(err, bad[i][0] != '\0' ? bad[i] : "never"));
 		CU_ASSERT_EQUAL(p_of("tencent")->sign(&who, bad[i], 0, "a1b2c", &l), -1);
 	}
-	CU_ASSERT_EQUAL(p_of("tencent")->check(&who, NULL, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(p_of("tencent")->check_secret(NULL, err, sizeof(err)), -1);
 	CU_ASSERT_EQUAL(p_of("tencent")->sign(&who, "Z3cwMQ==", 0, "abc", &l), -1);
+}
+
+static void nonces_are_letters_and_digits_and_differ(void)
+{
+	char a[CRD_NONCE_LEN + 1], b[CRD_NONCE_LEN + 1];
+	int same = 0;
+
+	for (int i = 0; i < 20; i++) {
+		CU_ASSERT_EQUAL_FATAL(crd_nonce(a), 0);
+		CU_ASSERT_EQUAL_FATAL(crd_nonce(b), 0);
+		CU_ASSERT_EQUAL(strlen(a), CRD_NONCE_LEN);
+		CU_ASSERT_EQUAL(strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		                          "0123456789"),
+		                CRD_NONCE_LEN);
+		same += strcmp(a, b) == 0;
+	}
+	/* 62^5 values: two equal in 20 draws would be chance of under one in 40000. */
+	CU_ASSERT(same <= 1);
 }
 
 static void names_outside_each_platforms_rules_are_refused_with_a_reason(void)
@@ -179,39 +230,48 @@ static void names_outside_each_platforms_rules_are_refused_with_a_reason(void)
 	struct {
 		const char *platform;
 		struct crd_identity who;
+		const char *says;
 	} bad[] = {
-	    {"aliyun", {.product = "a1B2c3D4e5F", .device = "gw"}},
-	    {"aliyun", {.product = "a1B2-3", .device = "gw-01"}},
-	    {"huawei", {.device = "dev/1"}},
-	    {"huawei", {.device = long_name}},
-	    {"huawei", {.device = ""}},
-	    {"tuya", {.device = "dev_1"}},
-	    {"tuya", {.device = long_name}},
-	    {"tencent", {.product = "ABCDEFGHIJ", .device = "gw/01"}},
-	    {"tencent", {.product = "ABC-1", .device = "gw01"}},
-	    {"tencent", {.product = NULL, .device = "gw01"}},
+	    {"aliyun", {.product = "a1B2c3D4e5F", .device = "gw"}, "--device-name"},
+	    {"aliyun", {.product = "a1B2-3", .device = "gw-01"}, "--product-key"},
+	    {"aliyun", {.device = "gw 01"}, "--device-name"},
+	    {"aliyun", {.client_id = "a|b"}, "--client-id"},
+	    {"huawei", {.device = "dev/1"}, "'/'"},
+	    {"huawei", {.device = long_name}, "1 to 128"},
+	    {"huawei", {.device = ""}, "--device-id is empty"},
+	    {"tuya", {.device = "dev_1"}, "--device-id"},
+	    {"tuya", {.device = long_name}, "--device-id"},
+	    {"tencent", {.product = "ABCDEFGHIJ", .device = "gw/01"}, "--device-name"},
+	    {"tencent", {.product = "ABC-1", .device = "gw01"}, "--product-id"},
+	    {"tencent", {.device = "gw\t01"}, "byte 0x09"},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		CU_ASSERT_EQUAL(
-		    p_of(bad[i].platform)->check(&bad[i].who, "Z3cwMQ==", err, sizeof(err)), -1);
-		CU_ASSERT(strlen(err) > 0);
+		CU_ASSERT_EQUAL(p_of(bad[i].platform)->check(&bad[i].who, err, sizeof(err)), -1);
+		if (strstr(err, bad[i].says) == NULL) {
+			fprintf(stderr, "\n  %s: \"%s\" does not say \"%s\"\n", bad[i].platform,
+			        err, bad[i].says);
+			CU_FAIL("refusal does not say why");
+		}
 	}
-	/* The longest names allowed pass. */
+	/* The longest names allowed pass; a name not given is not checked here. */
 	long_name[128] = '\0';
 	struct crd_identity hw = {.device = long_name};
-	CU_ASSERT_EQUAL(p_of("huawei")->check(&hw, "12345678", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(p_of("huawei")->check(&hw, err, sizeof(err)), 0);
 	long_name[48] = '\0';
 	struct crd_identity tc = {.product = "ABCDEFGHIJ", .device = long_name};
-	CU_ASSERT_EQUAL(p_of("tencent")->check(&tc, "Z3cwMQ==", err, sizeof(err)), 0);
-	/* An empty secret is refused everywhere. */
-	struct crd_identity ok[] = {{.product = "a1B2c3D4e5F", .device = "gw-01"},
-	                            {.device = "dev1"},
-	                            {.device = "dev1"},
-	                            {.product = "ABCDEFGHIJ", .device = "gw01"}};
+	CU_ASSERT_EQUAL(p_of("tencent")->check(&tc, err, sizeof(err)), 0);
+	struct crd_identity tc_wide = {.product = "ABCDEFGHIJ", .device = "gw:01_a-b@c.d"};
+	CU_ASSERT_EQUAL(p_of("tencent")->check(&tc_wide, err, sizeof(err)), 0);
+	struct crd_identity none = {0};
 	for (int i = 0; crd_all[i] != NULL; i++)
-		CU_ASSERT_EQUAL(crd_all[i]->check(&ok[i], "", err, sizeof(err)), -1);
+		CU_ASSERT_EQUAL(crd_all[i]->check(&none, err, sizeof(err)), 0);
+	/* An empty secret is refused everywhere, naming what the platform calls it. */
+	for (int i = 0; crd_all[i] != NULL; i++) {
+		CU_ASSERT_EQUAL(crd_all[i]->check_secret("", err, sizeof(err)), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, crd_all[i]->secret_word));
+	}
 }
 
 static void endpoints_come_from_the_region_only_where_documented(void)
@@ -247,13 +307,15 @@ static CU_TestInfo tests[] = {
     RUNNER_TEST(each_platform_is_found_by_its_name_and_no_other_name_is),
     RUNNER_TEST(each_platform_states_its_documented_limits),
     RUNNER_TEST(aliyun_login_equals_an_openssl_command_line_computation),
+    RUNNER_TEST(aliyun_login_takes_the_client_id_and_method_chosen),
     RUNNER_TEST(huawei_login_reproduces_the_documented_example),
     RUNNER_TEST(huawei_stamp_is_the_hour_in_utc_as_documented),
     RUNNER_TEST(tuya_login_equals_an_openssl_command_line_computation),
     RUNNER_TEST(tuya_refuses_to_sign_with_a_clock_that_cannot_be_right),
-    RUNNER_TEST(tencent_login_equals_an_openssl_command_line_computation),
+    RUNNER_TEST(tencent_login_is_the_sdks_tls_psk_login),
     RUNNER_TEST(tencent_login_does_not_depend_on_the_clock),
     RUNNER_TEST(tencent_refuses_keys_that_are_not_base64),
+    RUNNER_TEST(nonces_are_letters_and_digits_and_differ),
     RUNNER_TEST(names_outside_each_platforms_rules_are_refused_with_a_reason),
     RUNNER_TEST(endpoints_come_from_the_region_only_where_documented),
     RUNNER_TEST(a_login_that_does_not_fit_is_refused),
