@@ -9,8 +9,11 @@
 #include "fragments.h"
 
 enum cli_opt {
+	OPT_PLATFORM,
 	OPT_PRODUCT_KEY,
+	OPT_PRODUCT_ID,
 	OPT_DEVICE_NAME,
+	OPT_DEVICE_ID,
 	OPT_SECRET_FILE,
 	OPT_REGION,
 	OPT_HOST,
@@ -35,8 +38,11 @@ static const struct {
 	const char *name;
 	unsigned commands;
 } opts[OPT_COUNT] = {
+    [OPT_PLATFORM] = {"--platform", FOR_MOSQUITTO},
     [OPT_PRODUCT_KEY] = {"--product-key", FOR_MOSQUITTO},
+    [OPT_PRODUCT_ID] = {"--product-id", FOR_MOSQUITTO},
     [OPT_DEVICE_NAME] = {"--device-name", FOR_MOSQUITTO},
+    [OPT_DEVICE_ID] = {"--device-id", FOR_MOSQUITTO},
     [OPT_SECRET_FILE] = {"--secret-file", FOR_MOSQUITTO},
     [OPT_REGION] = {"--region", FOR_MOSQUITTO},
     [OPT_HOST] = {"--host", FOR_MOSQUITTO},
@@ -139,23 +145,34 @@ static int check_allow(const char *net, char *err, size_t err_size)
 static int set_value(struct cli_args *a, int opt, const char *v, char *err, size_t err_size)
 {
 	switch (opt) {
+	case OPT_PLATFORM:
+		a->platform = crd_find(v);
+		if (a->platform == NULL) {
+			char names[64];
+			crd_names(names, sizeof(names));
+			return fail(err, err_size, "--platform '%s' is none of %s", v, names);
+		}
+		return 0;
+	/* The names, the region and the CA are the platform's business: checked once it is
+	 * known (finish_mosquitto), whatever the order of the options. */
 	case OPT_PRODUCT_KEY:
 		a->product_key = v;
-		return id_check(ID_PRODUCT_KEY, v, err, err_size);
+		return 0;
+	case OPT_PRODUCT_ID:
+		a->product_id = v;
+		return 0;
 	case OPT_DEVICE_NAME:
 		a->device_name = v;
-		return id_check(ID_DEVICE_NAME, v, err, err_size);
+		return 0;
+	case OPT_DEVICE_ID:
+		a->device_id = v;
+		return 0;
 	case OPT_SECRET_FILE:
 		a->secret_file = v;
 		return v[0] == '\0' ? fail(err, err_size, "--secret-file is empty") : 0;
 	case OPT_REGION:
 		a->region = v;
-		if (!ep_region_known(v))
-			return fail(err, err_size,
-			            "--region '%s' is not a region iotntp-config knows (%s); for "
-			            "another endpoint give --host",
-			            v, ep_region_list());
-		return 0;
+		return v[0] == '\0' ? fail(err, err_size, "--region is empty") : 0;
 	case OPT_HOST:
 		if (ep_check_host(v, err, err_size) != 0)
 			return -1;
@@ -167,8 +184,8 @@ static int set_value(struct cli_args *a, int opt, const char *v, char *err, size
 		a->ca_file = v;
 		return check_path("--ca-file", v, false, CLI_PATH_MAX, err, err_size);
 	case OPT_CLIENT_ID:
-		if (id_check(ID_CLIENT_ID, v, err, err_size) != 0)
-			return -1;
+		if (strlen(v) > ID_CLIENT_ID_MAX)
+			return id_check(ID_CLIENT_ID, v, err, err_size);
 		snprintf(a->client_id, sizeof(a->client_id), "%s", v);
 		return 0;
 	case OPT_SIGNMETHOD:
@@ -177,12 +194,9 @@ static int set_value(struct cli_args *a, int opt, const char *v, char *err, size
 			            "--signmethod '%s' is neither hmacsha256 nor hmacsha1", v);
 		return 0;
 	case OPT_KEEPALIVE:
-		if (parse_uint(v, CLI_KEEPALIVE_MIN, CLI_KEEPALIVE_MAX, &a->keepalive_s) != 0)
-			return fail(
-			    err, err_size,
-			    "--keepalive '%s' is not a whole number of seconds from %d to %d "
-			    "(the platform's range)",
-			    v, CLI_KEEPALIVE_MIN, CLI_KEEPALIVE_MAX);
+		if (parse_uint(v, 0, 65535, &a->keepalive_s) != 0)
+			return fail(err, err_size,
+			            "--keepalive '%s' is not a whole number of seconds", v);
 		return 0;
 	case OPT_PLUGIN:
 		a->plugin_path = v;
@@ -205,30 +219,122 @@ static int set_value(struct cli_args *a, int opt, const char *v, char *err, size
 	return fail(err, err_size, "internal error: option %d", opt);
 }
 
-/* What the mosquitto command needs beyond the options' own checks. */
-static int finish_mosquitto(struct cli_args *a, const bool seen[OPT_COUNT], char *err,
-                            size_t err_size)
+/* " for platform huawei", or "" for the default platform, whose messages name none. */
+static const char *for_platform(const struct crd_platform *p, char *buf, size_t size)
 {
-	static const int required[] = {OPT_PRODUCT_KEY, OPT_DEVICE_NAME, OPT_SECRET_FILE,
-	                               OPT_CA_FILE};
+	if (p == crd_all[0])
+		return "";
+	snprintf(buf, size, " for platform %s", p->name);
+	return buf;
+}
 
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		if (!seen[required[i]])
-			return fail(err, err_size, "mosquitto needs %s", opts[required[i]].name);
+/* "--product-key and --device-name", or "--device-id": how the platform names its devices. */
+static void identity_options(const struct crd_platform *p, char *buf, size_t size)
+{
+	if (p->product.option != NULL)
+		snprintf(buf, size, "%s and %s", p->product.option, p->device.option);
+	else
+		snprintf(buf, size, "%s", p->device.option);
+}
+
+/* Refuses an option the platform has no use for, saying why; 0 when all apply. */
+static int check_applies(const struct crd_platform *p, const bool seen[OPT_COUNT], char *err,
+                         size_t err_size)
+{
+	static const int names[] = {OPT_PRODUCT_KEY, OPT_PRODUCT_ID, OPT_DEVICE_NAME,
+	                            OPT_DEVICE_ID};
+	char ids[64];
+
+	identity_options(p, ids, sizeof(ids));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *name = opts[names[i]].name;
+		bool own = (p->product.option != NULL && strcmp(name, p->product.option) == 0) ||
+		           strcmp(name, p->device.option) == 0;
+		if (seen[names[i]] && !own)
+			return fail(err, err_size,
+			            "%s is not platform %s's: it names its devices by %s", name,
+			            p->name, ids);
 	}
+	if (!p->client_id_chosen && (seen[OPT_CLIENT_ID] || seen[OPT_SIGNMETHOD]))
+		return fail(err, err_size,
+		            "%s does not apply to platform %s: its login is made from the "
+		            "device's identity alone",
+		            seen[OPT_CLIENT_ID] ? "--client-id" : "--signmethod", p->name);
+	if (p->host == NULL && seen[OPT_REGION])
+		return fail(err, err_size,
+		            "--region does not apply to platform %s: each instance has its own "
+		            "endpoint; give it with --host",
+		            p->name);
+	if (p->tls == CRD_TLS_PSK && seen[OPT_CA_FILE])
+		return fail(err, err_size,
+		            "--ca-file does not apply to platform %s: the bridge proves the "
+		            "platform by the device key, its TLS pre-shared key, with no "
+		            "certificate",
+		            p->name);
+	return 0;
+}
+
+/* The endpoint: --host, or the platform's host for --region. */
+static int find_host(struct cli_args *a, const bool seen[OPT_COUNT], char *err, size_t err_size)
+{
+	const struct crd_platform *p = a->platform;
+	char big[1024];
+
 	if (seen[OPT_REGION] && seen[OPT_HOST])
 		return fail(err, err_size,
 		            "--region and --host are alternatives: give one of them");
-	if (!seen[OPT_REGION] && !seen[OPT_HOST])
+	if (seen[OPT_HOST])
+		return 0;
+	if (p->host == NULL)
+		return fail(err, err_size,
+		            "mosquitto needs --host for platform %s: each instance has its own "
+		            "endpoint (%s's console shows it)",
+		            p->name, p->title);
+	if (!seen[OPT_REGION])
 		return fail(err, err_size,
 		            "mosquitto needs one of --region (a public instance) or --host (an "
 		            "instance's own endpoint)");
-	if (seen[OPT_REGION] &&
-	    ep_region_host(a->host, sizeof(a->host), a->product_key, a->region) != 0)
+	if (p->host(&a->who, a->region, a->host, sizeof(a->host)) == 0)
+		return 0;
+	if (p->host(&a->who, a->region, big, sizeof(big)) == 0)
 		return fail(err, err_size, "the host for --region '%s' is too long", a->region);
-	if (!seen[OPT_CLIENT_ID]) {
+	return fail(err, err_size,
+	            "--region '%s' is not a region iotntp-config knows%s (%s); for another "
+	            "endpoint give --host",
+	            a->region, p == crd_all[0] ? "" : " for this platform", p->regions);
+}
+
+/* What the mosquitto command needs beyond the options' own checks, now that the platform is
+ * known. */
+static int finish_mosquitto(struct cli_args *a, const bool seen[OPT_COUNT], char *err,
+                            size_t err_size)
+{
+	const struct crd_platform *p = a->platform;
+	char plat[40];
+	const char *on = for_platform(p, plat, sizeof(plat));
+
+	if (check_applies(p, seen, err, err_size) != 0)
+		return -1;
+	/* The platform's own options, now that no other platform's is given. */
+	a->who.product = a->product_key != NULL ? a->product_key : a->product_id;
+	a->who.device = a->device_name != NULL ? a->device_name : a->device_id;
+	a->who.client_id = seen[OPT_CLIENT_ID] ? a->client_id : NULL;
+	a->who.method = a->method;
+	if (p->check(&a->who, err, err_size) != 0)
+		return -1;
+	const char *required[] = {p->product.option, p->device.option, "--secret-file",
+	                          p->tls == CRD_TLS_CERT ? "--ca-file" : NULL};
+	const bool given[] = {a->who.product != NULL, a->who.device != NULL, a->secret_file != NULL,
+	                      a->ca_file != NULL};
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		if (required[i] != NULL && !given[i])
+			return fail(err, err_size, "mosquitto needs %s%s", required[i], on);
+	}
+	if (find_host(a, seen, err, err_size) != 0)
+		return -1;
+	if (p->client_id_chosen && !seen[OPT_CLIENT_ID]) {
 		char id[2 * ID_CLIENT_ID_MAX + 2];
-		snprintf(id, sizeof(id), "%s.%s", a->product_key, a->device_name);
+		snprintf(id, sizeof(id), "%s.%s", a->who.product, a->who.device);
 		if (strlen(id) > ID_CLIENT_ID_MAX)
 			return fail(
 			    err, err_size,
@@ -237,12 +343,32 @@ static int finish_mosquitto(struct cli_args *a, const bool seen[OPT_COUNT], char
 			    strlen(id), ID_CLIENT_ID_MAX);
 		snprintf(a->client_id, sizeof(a->client_id), "%s", id);
 	}
+	if (p->client_id_chosen)
+		a->who.client_id = a->client_id;
+	if (!seen[OPT_PORT])
+		a->port = p->port;
+	/* A keepalive under 5 s, which a platform may allow, mosquitto's bridge raises to 5. */
+	unsigned lo =
+	    p->keepalive_min > CLI_BRIDGE_KEEPALIVE ? p->keepalive_min : CLI_BRIDGE_KEEPALIVE;
+	if (a->keepalive_s < lo || a->keepalive_s > p->keepalive_max) {
+		if (lo == p->keepalive_min)
+			return fail(err, err_size,
+			            "--keepalive %u is outside %u to %u seconds (the platform's "
+			            "range)",
+			            a->keepalive_s, lo, p->keepalive_max);
+		return fail(err, err_size,
+		            "--keepalive %u is outside %u to %u seconds (the platform's range is "
+		            "%u to %u; mosquitto's bridge takes no less than %d)",
+		            a->keepalive_s, lo, p->keepalive_max, p->keepalive_min,
+		            p->keepalive_max, CLI_BRIDGE_KEEPALIVE);
+	}
 	return 0;
 }
 
 static void set_defaults(struct cli_args *a, const char *default_plugin)
 {
 	memset(a, 0, sizeof(*a));
+	a->platform = crd_all[0];
 	a->method = SIG_HMACSHA256;
 	a->port = EP_DEFAULT_PORT;
 	a->keepalive_s = CLI_KEEPALIVE_DEFAULT;
@@ -289,10 +415,12 @@ int cli_parse(struct cli_args *a, int argc, char *const argv[], const char *defa
 		if (opt < 0) {
 			if (strncmp(arg, "--secret", 8) == 0 ||
 			    strncmp(arg, "--password", 10) == 0 ||
-			    strncmp(arg, "--device-secret", 15) == 0)
+			    strncmp(arg, "--device-secret", 15) == 0 ||
+			    strncmp(arg, "--device-key", 12) == 0 ||
+			    strncmp(arg, "--psk", 5) == 0 || strncmp(arg, "--key", 5) == 0)
 				return fail(
 				    err, err_size,
-				    "the DeviceSecret is never taken from the command line, "
+				    "the device's secret is never taken from the command line, "
 				    "where ps shows it to every user: use --secret-file FILE, or "
 				    "--secret-file - to read it from standard input");
 			return fail(err, err_size, "unknown option %.*s", (int)name_len, arg);
@@ -327,34 +455,53 @@ void cli_usage(FILE *out, const char *default_plugin)
 {
 	fprintf(
 	    out,
-	    "Usage: iotntp-config mosquitto --product-key PK --device-name DN --secret-file FILE\n"
-	    "                               (--region REGION | --host HOST) --ca-file FILE\n"
+	    "Usage: iotntp-config mosquitto [--platform NAME] IDENTITY --secret-file FILE\n"
+	    "                               (--region REGION | --host HOST) [--ca-file FILE]\n"
 	    "                               [OPTION...]\n"
 	    "       iotntp-config chrony [--allow NETWORK]... [--refclock-socket PATH]\n"
 	    "                            [--output FILE]\n"
 	    "\n"
-	    "Writes the configuration that connects this gateway to the IoT platform's time\n"
+	    "Writes the configuration that connects this gateway to its IoT platform's time\n"
 	    "service: the mosquitto.conf fragment (the bridge and the iotntp plugin), or the\n"
 	    "chrony.conf fragment (the refclock the plugin feeds, and the LAN it serves).\n"
 	    "\n"
+	    "Platforms, and what each needs:\n"
+	    "  aliyun   Alibaba Cloud IoT Platform (the default): --product-key,\n"
+	    "           --device-name, the DeviceSecret, --region or --host, --ca-file\n"
+	    "  huawei   Huawei Cloud IoTDA: --device-id, the device secret, --host, --ca-file\n"
+	    "  tuya     Tuya (tylink MQTT): --device-id, the device secret, --host, --ca-file\n"
+	    "  tencent  Tencent Cloud IoT Explorer / IoT Hub: --product-id, --device-name,\n"
+	    "           the device key (base64), --region or --host; no CA file: the device\n"
+	    "           key is the bridge's TLS pre-shared key\n"
+	    "\n"
 	    "mosquitto options:\n"
-	    "  --product-key PK      the device's ProductKey (letters and digits)\n"
-	    "  --device-name DN      the device's DeviceName (4 to 32 of letters, digits, -_.@:)\n"
-	    "  --secret-file FILE    the file holding the DeviceSecret on one line; - reads it\n"
-	    "                        from standard input. It is never taken from the command\n"
-	    "                        line, where ps shows it, and never printed but as the\n"
-	    "                        signed password in the fragment.\n"
-	    "  --region REGION       a public instance's region: %s\n"
-	    "                        (host PK.iot-as-mqtt.REGION.aliyuncs.com)\n"
-	    "  --host HOST           an instance's own MQTT endpoint, instead of --region\n"
-	    "  --port PORT           default %d. Port %d works too, but pairs with the GlobalSign\n"
-	    "                        Root CA - R1, which expires on 2028-01-28.\n"
-	    "  --ca-file FILE        the PEM root CA that the platform's certificate is checked\n"
-	    "                        against (required: the bridge always uses TLS)\n"
-	    "  --client-id ID        the MQTT client id, at most %d characters\n"
+	    "  --platform NAME       aliyun (default), huawei, tuya or tencent\n"
+	    "  --product-key PK      aliyun: the ProductKey (letters and digits)\n"
+	    "  --device-name DN      aliyun: 4 to 32 of letters, digits, -_.@:;\n"
+	    "                        tencent: 1 to 48 of letters, digits, -_:@.\n"
+	    "  --product-id PID      tencent: the ProductId (letters and digits)\n"
+	    "  --device-id ID        huawei: the device_id, up to 128 of letters, digits, _-;\n"
+	    "                        tuya: the deviceId, letters and digits\n"
+	    "  --secret-file FILE    the file holding the device's secret on one line; -\n"
+	    "                        reads it from standard input. It is never taken from the\n"
+	    "                        command line, where ps shows it, and never printed but\n"
+	    "                        as the login in the fragment.\n"
+	    "  --region REGION       a public instance's region. aliyun: one of\n"
+	    "                        %s\n"
+	    "                        (host PK.iot-as-mqtt.REGION.aliyuncs.com); tencent:\n"
+	    "                        ap-guangzhou (host PID.iotcloud.tencentdevices.com)\n"
+	    "  --host HOST           the instance's own MQTT endpoint, instead of --region\n"
+	    "  --port PORT           default %d (TLS). aliyun: port %d works too, but\n"
+	    "                        pairs with the GlobalSign Root CA - R1, which expires\n"
+	    "                        on 2028-01-28.\n"
+	    "  --ca-file FILE        the PEM root CA the platform's certificate is checked\n"
+	    "                        against (required but on tencent: the bridge always\n"
+	    "                        uses TLS)\n"
+	    "  --client-id ID        aliyun: the MQTT client id, at most %d characters\n"
 	    "                        (default: ProductKey.DeviceName)\n"
-	    "  --signmethod METHOD   hmacsha256 (default) or hmacsha1\n"
-	    "  --keepalive SECONDS   %d to %d, the platform's range (default %d)\n"
+	    "  --signmethod METHOD   aliyun: hmacsha256 (default) or hmacsha1\n"
+	    "  --keepalive SECONDS   the platform's range: 30 to 1200, tencent 5 to 900\n"
+	    "                        (default %d)\n"
 	    "  --plugin PATH         the plugin (default %s)\n"
 	    "  --bridge-client-id ID the bridge's client id in this broker: 1 to %d printable\n"
 	    "                        ASCII characters but space, + # and /. By default a new\n"
@@ -372,13 +519,16 @@ void cli_usage(FILE *out, const char *default_plugin)
 	    "                        the mosquitto fragment) instead of standard output\n"
 	    "  --help                this text\n"
 	    "\n"
-	    "The password is the hex HMAC of clientId<ID>deviceName<DN>productKey<PK> keyed with\n"
-	    "the DeviceSecret. It signs no timestamp: the gateway's clock is exactly what may be\n"
-	    "wrong when it first connects, and the signature must not depend on it.\n"
+	    "The login is written once and the gateway's clock is exactly what may be wrong\n"
+	    "when it connects, so no login depends on it: aliyun signs no timestamp; huawei\n"
+	    "signs the hour this runs, of the kind IoTDA does not check; tencent's username\n"
+	    "carries the farthest expiry there is. tuya signs this machine's time now, and\n"
+	    "Tuya does not document whether it checks it: if its login is refused later, run\n"
+	    "iotntp-config again.\n"
 	    "\n"
 	    "Exit status: 0 on success, 2 for bad input (nothing is written), 1 when the output\n"
-	    "cannot be written or the random source fails.\n",
-	    ep_region_list(), EP_DEFAULT_PORT, EP_GLOBALSIGN_PORT, ID_CLIENT_ID_MAX,
-	    CLI_KEEPALIVE_MIN, CLI_KEEPALIVE_MAX, CLI_KEEPALIVE_DEFAULT, default_plugin,
-	    BRIDGE_ID_MAX, BRIDGE_ID_PREFIX, FRAG_DEFAULT_SOCKET);
+	    "cannot be written, the random source fails or the clock cannot be signed.\n",
+	    EP_REGION_LIST, EP_DEFAULT_PORT, EP_GLOBALSIGN_PORT, ID_CLIENT_ID_MAX,
+	    CLI_KEEPALIVE_DEFAULT, default_plugin, BRIDGE_ID_MAX, BRIDGE_ID_PREFIX,
+	    FRAG_DEFAULT_SOCKET);
 }

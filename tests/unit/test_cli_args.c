@@ -360,6 +360,208 @@ static void usage_names_the_options_and_why_no_timestamp_is_signed(void)
 	free(text);
 }
 
+#define HUAWEI                                                                                     \
+	"mosquitto", "--platform", "huawei", "--device-id", "6123_gw01", "--secret-file", "s",     \
+	    "--host", "iot-mqtts.cn-north-4.myhuaweicloud.com", "--ca-file", "/etc/ssl/root.pem"
+#define TUYA                                                                                       \
+	"mosquitto", "--platform", "tuya", "--device-id", "6c828cba434ff40c074wF2",                \
+	    "--secret-file", "s", "--host", "m1.tuyacn.com", "--ca-file", "/etc/ssl/root.pem"
+#define TENCENT                                                                                    \
+	"mosquitto", "--platform", "tencent", "--product-id", "ABCDEFGHIJ", "--device-name",       \
+	    "gw01", "--secret-file", "s"
+
+static void platform_is_alibaba_unless_given(void)
+{
+	CU_ASSERT_EQUAL_FATAL(parse(MINIMAL, "--region", "cn-shanghai", NULL), 0);
+	CU_ASSERT_PTR_EQUAL(args.platform, crd_find("aliyun"));
+	CU_ASSERT_STRING_EQUAL(args.who.product, "a1B2c3D4e5F");
+	CU_ASSERT_STRING_EQUAL(args.who.device, "gw-01");
+	CU_ASSERT_STRING_EQUAL(args.who.client_id, "a1B2c3D4e5F.gw-01");
+	CU_ASSERT_EQUAL_FATAL(parse(MINIMAL, "--region", "cn-shanghai", "--platform", "aliyun",
+	                            "--signmethod", "hmacsha1", NULL),
+	                      0);
+	CU_ASSERT_PTR_EQUAL(args.platform, crd_find("aliyun"));
+	CU_ASSERT_EQUAL(args.who.method, SIG_HMACSHA1);
+}
+
+static void each_platform_takes_its_own_identity_and_endpoint(void)
+{
+	CU_ASSERT_EQUAL_FATAL(parse(HUAWEI, NULL), 0);
+	CU_ASSERT_PTR_EQUAL(args.platform, crd_find("huawei"));
+	CU_ASSERT_PTR_NULL(args.who.product);
+	CU_ASSERT_STRING_EQUAL(args.who.device, "6123_gw01");
+	CU_ASSERT_PTR_NULL(args.who.client_id);
+	CU_ASSERT_STRING_EQUAL(args.host, "iot-mqtts.cn-north-4.myhuaweicloud.com");
+	CU_ASSERT_EQUAL(args.port, 8883);
+	CU_ASSERT_EQUAL(args.keepalive_s, 300);
+	CU_ASSERT_STRING_EQUAL(args.ca_file, "/etc/ssl/root.pem");
+
+	CU_ASSERT_EQUAL_FATAL(parse(TUYA, "--port", "8884", NULL), 0);
+	CU_ASSERT_PTR_EQUAL(args.platform, crd_find("tuya"));
+	CU_ASSERT_STRING_EQUAL(args.who.device, "6c828cba434ff40c074wF2");
+	CU_ASSERT_EQUAL(args.port, 8884);
+
+	CU_ASSERT_EQUAL_FATAL(parse(TENCENT, "--region", "ap-guangzhou", NULL), 0);
+	CU_ASSERT_PTR_EQUAL(args.platform, crd_find("tencent"));
+	CU_ASSERT_STRING_EQUAL(args.who.product, "ABCDEFGHIJ");
+	CU_ASSERT_STRING_EQUAL(args.who.device, "gw01");
+	CU_ASSERT_STRING_EQUAL(args.host, "ABCDEFGHIJ.iotcloud.tencentdevices.com");
+	CU_ASSERT_EQUAL(args.port, 8883);
+	/* The device key is the TLS pre-shared key: no CA. */
+	CU_ASSERT_PTR_NULL(args.ca_file);
+	CU_ASSERT_EQUAL_FATAL(parse(TENCENT, "--host", "iot.example.com", NULL), 0);
+	CU_ASSERT_STRING_EQUAL(args.host, "iot.example.com");
+}
+
+static void the_platform_may_come_after_its_options(void)
+{
+	CU_ASSERT_EQUAL_FATAL(parse("mosquitto", "--device-name", "a", "--product-id", "PID1",
+	                            "--secret-file", "s", "--region", "ap-guangzhou",
+	                            "--platform=tencent", NULL),
+	                      0);
+	CU_ASSERT_STRING_EQUAL(args.who.device, "a");
+	CU_ASSERT_STRING_EQUAL(args.host, "PID1.iotcloud.tencentdevices.com");
+}
+
+static void unknown_platform_is_refused_naming_the_known_ones(void)
+{
+	expect_refusal(parse(MINIMAL, "--platform", "aws", NULL),
+	               "--platform 'aws' is none of aliyun, huawei, tuya or tencent");
+	expect_refusal(parse(MINIMAL, "--platform", "Huawei", NULL), "'Huawei'");
+	expect_refusal(parse("chrony", "--platform", "huawei", NULL),
+	               "does not apply to the chrony");
+}
+
+static void another_platforms_identity_option_is_refused(void)
+{
+	expect_refusal(parse(HUAWEI, "--product-key", "a1B2c3D4e5F", NULL),
+	               "--product-key is not platform huawei's: it names its devices by "
+	               "--device-id");
+	expect_refusal(parse(TUYA, "--device-name", "gw01", NULL),
+	               "--device-name is not platform tuya's");
+	expect_refusal(parse(TENCENT, "--region", "ap-guangzhou", "--device-id", "x", NULL),
+	               "by --product-id and --device-name");
+	expect_refusal(parse(MINIMAL, "--region", "cn-shanghai", "--device-id", "x", NULL),
+	               "by --product-key and --device-name");
+	expect_refusal(parse(MINIMAL, "--region", "cn-shanghai", "--product-id", "x", NULL),
+	               "--product-id is not platform aliyun's");
+}
+
+static void each_platforms_missing_identity_is_named(void)
+{
+	expect_refusal(parse("mosquitto", "--platform", "huawei", "--secret-file", "s", "--host",
+	                     "h", "--ca-file", "c", NULL),
+	               "mosquitto needs --device-id for platform huawei");
+	expect_refusal(parse("mosquitto", "--platform", "tuya", "--secret-file", "s", "--host", "h",
+	                     "--ca-file", "c", NULL),
+	               "mosquitto needs --device-id for platform tuya");
+	expect_refusal(parse("mosquitto", "--platform", "tencent", "--device-name", "gw01",
+	                     "--secret-file", "s", "--host", "h", NULL),
+	               "mosquitto needs --product-id for platform tencent");
+	expect_refusal(parse("mosquitto", "--platform", "tencent", "--product-id", "P",
+	                     "--secret-file", "s", "--host", "h", NULL),
+	               "mosquitto needs --device-name for platform tencent");
+	expect_refusal(parse("mosquitto", "--platform", "huawei", "--device-id", "d", "--host", "h",
+	                     "--ca-file", "c", NULL),
+	               "mosquitto needs --secret-file for platform huawei");
+	expect_refusal(parse("mosquitto", "--platform", "tuya", "--device-id", "d", "--host", "h",
+	                     "--secret-file", "s", NULL),
+	               "mosquitto needs --ca-file for platform tuya");
+}
+
+static void each_platforms_ill_formed_identity_is_refused_saying_why(void)
+{
+	char long_name[130];
+
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	expect_refusal(parse("mosquitto", "--platform", "huawei", "--device-id", "dev/1", NULL),
+	               "--device-id: character 4, '/', is not allowed");
+	expect_refusal(parse("mosquitto", "--platform", "huawei", "--device-id", long_name, NULL),
+	               "--device-id is 129 characters long; the platform allows 1 to 128");
+	expect_refusal(parse("mosquitto", "--platform", "tuya", "--device-id", "dev_1", NULL),
+	               "--device-id: character 4, '_'");
+	expect_refusal(parse("mosquitto", "--platform", "tencent", "--product-id", "ABC-1", NULL),
+	               "--product-id: character 4, '-'");
+	long_name[49] = '\0';
+	expect_refusal(
+	    parse("mosquitto", "--platform", "tencent", "--device-name", long_name, NULL),
+	    "--device-name is 49 characters long; the platform allows 1 to 48");
+	/* Alibaba's DeviceName rule is not Tencent's: 3 characters are Tencent's alone. */
+	CU_ASSERT_EQUAL(parse("mosquitto", "--platform", "tencent", "--product-id", "P",
+	                      "--device-name", "abc", "--secret-file", "s", "--host", "h", NULL),
+	                0);
+	expect_refusal(parse(MINIMAL, "--region", "cn-shanghai", "--device-name", "abc", NULL),
+	               "given twice");
+}
+
+static void alibabas_own_options_are_refused_elsewhere(void)
+{
+	expect_refusal(parse(HUAWEI, "--client-id", "x", NULL),
+	               "--client-id does not apply to platform huawei");
+	expect_refusal(parse(TUYA, "--signmethod", "hmacsha1", NULL),
+	               "--signmethod does not apply to platform tuya");
+}
+
+static void region_where_documented_and_host_elsewhere(void)
+{
+	expect_refusal(parse("mosquitto", "--platform", "huawei", "--device-id", "d",
+	                     "--secret-file", "s", "--ca-file", "c", "--region", "cn-north-4",
+	                     NULL),
+	               "--region does not apply to platform huawei");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--host"));
+	expect_refusal(parse("mosquitto", "--platform", "tuya", "--device-id", "d", "--secret-file",
+	                     "s", "--ca-file", "c", NULL),
+	               "mosquitto needs --host for platform tuya");
+	expect_refusal(parse(TENCENT, "--region", "ap-beijing", NULL),
+	               "--region 'ap-beijing' is not a region iotntp-config knows for this "
+	               "platform (ap-guangzhou)");
+	expect_refusal(parse(TENCENT, NULL), "one of --region");
+	expect_refusal(parse(TENCENT, "--region", "ap-guangzhou", "--ca-file", "c", NULL),
+	               "--ca-file does not apply to platform tencent");
+}
+
+static void keepalive_is_within_each_platforms_range(void)
+{
+	CU_ASSERT_EQUAL(parse(TENCENT, "--region", "ap-guangzhou", "--keepalive", "900", NULL), 0);
+	CU_ASSERT_EQUAL(args.keepalive_s, 900);
+	CU_ASSERT_EQUAL(parse(TENCENT, "--region", "ap-guangzhou", "--keepalive", "5", NULL), 0);
+	expect_refusal(parse(TENCENT, "--region", "ap-guangzhou", "--keepalive", "901", NULL),
+	               "5 to 900");
+	expect_refusal(parse(TENCENT, "--region", "ap-guangzhou", "--keepalive", "0", NULL),
+	               "mosquitto's bridge takes no less than 5");
+	CU_ASSERT_EQUAL(parse(HUAWEI, "--keepalive", "1200", NULL), 0);
+	expect_refusal(parse(TUYA, "--keepalive", "1201", NULL), "30 to 1200");
+	/* The default fits every platform. */
+	for (int i = 0; crd_all[i] != NULL; i++)
+		CU_ASSERT(CLI_KEEPALIVE_DEFAULT >= crd_all[i]->keepalive_min &&
+		          CLI_KEEPALIVE_DEFAULT <= crd_all[i]->keepalive_max);
+}
+
+static void usage_names_every_platform_and_what_it_needs(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	cli_usage(f, PLUGIN);
+	fclose(f);
+	const char *want[] = {"--platform", "--device-id", "--product-id", "pre-shared key",
+	                      "ap-guangzhou"};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, want[i]));
+	for (int i = 0; crd_all[i] != NULL; i++) {
+		char row[32];
+		snprintf(row, sizeof(row), "\n  %-8s %s", crd_all[i]->name, crd_all[i]->title);
+		if (strstr(text, row) == NULL) {
+			fprintf(stderr, "\n  usage has no row for %s\n", crd_all[i]->name);
+			CU_FAIL("usage incomplete");
+		}
+	}
+	free(text);
+}
+
 static int init_cli_args_tests(void)
 {
 	static CU_TestInfo tests[] = {
@@ -388,6 +590,17 @@ static int init_cli_args_tests(void)
 	    RUNNER_TEST(bad_or_too_many_networks_are_refused),
 	    RUNNER_TEST(socket_path_must_fit_a_unix_socket),
 	    RUNNER_TEST(usage_names_the_options_and_why_no_timestamp_is_signed),
+	    RUNNER_TEST(platform_is_alibaba_unless_given),
+	    RUNNER_TEST(each_platform_takes_its_own_identity_and_endpoint),
+	    RUNNER_TEST(the_platform_may_come_after_its_options),
+	    RUNNER_TEST(unknown_platform_is_refused_naming_the_known_ones),
+	    RUNNER_TEST(another_platforms_identity_option_is_refused),
+	    RUNNER_TEST(each_platforms_missing_identity_is_named),
+	    RUNNER_TEST(each_platforms_ill_formed_identity_is_refused_saying_why),
+	    RUNNER_TEST(alibabas_own_options_are_refused_elsewhere),
+	    RUNNER_TEST(region_where_documented_and_host_elsewhere),
+	    RUNNER_TEST(keepalive_is_within_each_platforms_range),
+	    RUNNER_TEST(usage_names_every_platform_and_what_it_needs),
 	    CU_TEST_INFO_NULL,
 	};
 	return runner_add_suite("cli_args", tests);
