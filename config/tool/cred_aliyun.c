@@ -69,6 +69,7 @@ const struct crd_platform crd_aliyun = {
     .keepalive_max = 1200,
     .publish_per_s = 0,
     .clock = CRD_CLOCK_NONE,
+    .nonce = false,
     .min_clock = 0,
     .login_comment = "securemode=2 is TLS. The signature covers the identity alone, with no "
                      "timestamp:\nthe gateway's clock is exactly what may be wrong when it "

@@ -71,6 +71,7 @@ const struct crd_platform crd_huawei = {
     .keepalive_max = 1200,
     .publish_per_s = 50,
     .clock = CRD_CLOCK_UNCHECKED,
+    .nonce = false,
     .min_clock = 0,
     .login_comment = "The client id ends with the hour (UTC) this file was written, which the\n"
                      "password signs; its signature type, the second 0, tells the platform not\n"

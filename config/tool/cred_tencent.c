@@ -133,6 +133,7 @@ const struct crd_platform crd_tencent = {
     .keepalive_max = 900,
     .publish_per_s = 30,
     .clock = CRD_CLOCK_FAR_EXPIRY,
+    .nonce = true,
     .min_clock = 0,
     .login_comment = "The device key is the TLS pre-shared key (bridge_psk): the handshake proves\n"
                      "it, and proves that the platform knows it too. The username's last field\n"

@@ -77,6 +77,7 @@ const struct crd_platform crd_tuya = {
     .keepalive_max = 1200,
     .publish_per_s = 0,
     .clock = CRD_CLOCK_UNKNOWN,
+    .nonce = false,
     .min_clock = TUYA_MIN_STAMP,
     .login_comment = "The username carries the time this file was written, by this machine's\n"
                      "clock, and the password signs it. Tuya does not document whether it\n"

@@ -83,6 +83,8 @@ struct crd_platform {
 	/* Publishes a second one connection may make; 0: not documented. */
 	unsigned publish_per_s;
 	enum crd_clock clock;
+	/* The login carries a random connection nonce (Tencent's connid): sign() takes one. */
+	bool nonce;
 	/* A clock before this cannot be the time, and the login signs it: refused. 0: none. */
 	time_t min_clock;
 	/* The fragment's comment above the login lines: what it signs and why that is safe,

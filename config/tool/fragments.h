@@ -8,20 +8,20 @@
 
 #include <stdio.h>
 
-#include "signature.h"
+#include "credentials.h"
 
 #define FRAG_DEFAULT_SOCKET "/run/chrony.iotntp.sock"
 
 struct frag_mosquitto {
-	const char *product_key;
-	const char *device_name;
-	const char *client_id;
+	/* The platform: its bridge and login (the credentials table), its topics (the plugin's
+	 * dialect of the same name) and the plugin's options that name the device. */
+	const struct crd_platform *platform;
+	const struct crd_identity *who;
+	const struct crd_login *login; /* from platform->sign */
 	const char *host;
 	unsigned port;
 	unsigned keepalive_s;
-	const char *ca_file; /* absolute: mosquitto may start in any directory */
-	enum sig_method method;
-	const char *password; /* hex HMAC from sig_password */
+	const char *ca_file; /* absolute: mosquitto may start in any directory; NULL with PSK */
 	const char *plugin_path;
 	const char *refclock_socket;
 	/* The bridge's local client id, random per gateway (see bridge_id.h); the plugin trusts
@@ -35,7 +35,8 @@ struct frag_chrony {
 	int n_allow;
 };
 
-/* Writes the mosquitto.conf fragment: bridge and plugin. Returns 0, or -1 on a write error. */
+/* Writes the mosquitto.conf fragment: bridge and plugin. Returns 0, or -1 on a write error or
+ * when the platform's dialect cannot name the identity's topics. */
 int frag_mosquitto_write(FILE *out, const struct frag_mosquitto *m);
 
 /* Writes the chrony.conf fragment: the SOCK refclock and allow lines. Returns 0 or -1. */

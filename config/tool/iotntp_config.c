@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bridge_id.h"
 #include "ca_file.h"
 #include "cli_args.h"
+#include "credentials.h"
 #include "fragments.h"
 #include "output.h"
 #include "secret.h"
@@ -40,20 +42,51 @@ static int bad_input(const char *msg)
 	return EXIT_BAD_INPUT;
 }
 
+/* Tells the operator, on standard error, what a login that signs this machine's clock means,
+ * where the platform does not say whether it checks it. */
+static void clock_note(const struct crd_platform *p, time_t now)
+{
+	char when[32];
+	struct tm utc;
+
+	if (p->clock != CRD_CLOCK_UNKNOWN || gmtime_r(&now, &utc) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &utc) == 0)
+		return;
+	fprintf(
+	    stderr,
+	    "iotntp-config: note: platform %s's login signs this machine's time, %s.\n"
+	    "The platform does not document whether it checks that time against its own\n"
+	    "clock. If it does not, the login works for good; if it does, the bridge's login\n"
+	    "will be refused once that time is too old (\"not authorised\" in the broker log):\n"
+	    "then run iotntp-config again.\n",
+	    p->name, when);
+}
+
 /* Renders the mosquitto fragment into a memory stream; 0, or an exit status. */
 static int render_mosquitto(const struct cli_args *a, FILE *out)
 {
+	const struct crd_platform *p = a->platform;
 	char err[CLI_ERR_SIZE];
 	char ca_abs[PATH_MAX];
 	char secret[SECRET_SIZE];
-	char password[SIG_HEX_SIZE];
 	char bridge_id[BRIDGE_ID_SIZE];
+	char nonce[CRD_NONCE_LEN + 1] = "";
+	struct crd_login login;
+	time_t now = time(NULL);
 	int rc = 0;
 
-	if (ca_file_check(a->ca_file, ca_abs, sizeof(ca_abs), err, sizeof(err)) != 0)
+	memset(&login, 0, sizeof(login));
+	if (a->ca_file != NULL &&
+	    ca_file_check(a->ca_file, ca_abs, sizeof(ca_abs), err, sizeof(err)) != 0)
 		return bad_input(err);
 	if (secret_load(a->secret_file, secret, err, sizeof(err)) != 0)
 		return bad_input(err);
+	if (p->check_secret(secret, err, sizeof(err)) != 0) {
+		rc = bad_input(err);
+		goto out;
+	}
+	/* A predictable bridge id would bring back the takeover it exists to prevent: no
+	 * fallback for either. */
 	if (a->bridge_client_id != NULL) {
 		snprintf(bridge_id, sizeof(bridge_id), "%s", a->bridge_client_id);
 	} else if (bridge_id_generate(bridge_id) != 0) {
@@ -63,22 +96,39 @@ static int render_mosquitto(const struct cli_args *a, FILE *out)
 		rc = EXIT_WRITE;
 		goto out;
 	}
-	if (sig_password(a->method, secret, a->client_id, a->device_name, a->product_key,
-	                 password) != 0) {
-		fprintf(stderr, "iotntp-config: the signature could not be computed\n");
+	if (p->nonce && crd_nonce(nonce) != 0) {
+		fprintf(stderr,
+		        "iotntp-config: OpenSSL's random generator failed, so no connection "
+		        "nonce can be made: nothing is written\n");
+		rc = EXIT_WRITE;
+		goto out;
+	}
+	if (now < p->min_clock) {
+		struct tm utc;
+		char when[32] = "?";
+		if (gmtime_r(&now, &utc) != NULL)
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &utc);
+		fprintf(stderr,
+		        "iotntp-config: this machine's clock says %s, which cannot be the time, "
+		        "and platform %s's login signs it: set the clock first (date -u -s), or "
+		        "write the fragment on a machine whose clock is right\n",
+		        when, p->name);
+		rc = EXIT_WRITE;
+		goto out;
+	}
+	if (p->sign(&a->who, secret, now, nonce, &login) != 0) {
+		fprintf(stderr, "iotntp-config: the login could not be made for this identity\n");
 		rc = EXIT_WRITE;
 		goto out;
 	}
 	struct frag_mosquitto m = {
-	    .product_key = a->product_key,
-	    .device_name = a->device_name,
-	    .client_id = a->client_id,
+	    .platform = p,
+	    .who = &a->who,
+	    .login = &login,
 	    .host = a->host,
 	    .port = a->port,
 	    .keepalive_s = a->keepalive_s,
-	    .ca_file = ca_abs,
-	    .method = a->method,
-	    .password = password,
+	    .ca_file = a->ca_file != NULL ? ca_abs : NULL,
 	    .plugin_path = a->plugin_path,
 	    .refclock_socket = a->refclock_socket,
 	    .bridge_client_id = bridge_id,
@@ -86,10 +136,12 @@ static int render_mosquitto(const struct cli_args *a, FILE *out)
 	if (frag_mosquitto_write(out, &m) != 0) {
 		fprintf(stderr, "iotntp-config: cannot render the mosquitto fragment\n");
 		rc = EXIT_WRITE;
+		goto out;
 	}
+	clock_note(p, now);
 out:
 	secret_wipe(secret, sizeof(secret));
-	secret_wipe(password, sizeof(password));
+	secret_wipe(&login, sizeof(login));
 	return rc;
 }
 
@@ -163,7 +215,10 @@ int main(int argc, char **argv)
 	if (rc == 0)
 		rc = emit(&args, text, (size_t)len);
 	secret_wipe(text, sizeof(text));
-	const char *warning = args.command == CLI_MOSQUITTO ? ep_port_warning(args.port) : NULL;
+	/* Port 1883's CA runs out on Alibaba's alone. */
+	const char *warning = args.command == CLI_MOSQUITTO && args.platform == crd_all[0]
+	                          ? ep_port_warning(args.port)
+	                          : NULL;
 	if (rc == 0 && warning != NULL)
 		fprintf(stderr, "iotntp-config: warning: %s\n", warning);
 	return rc;
