@@ -288,8 +288,8 @@ static int find_host(struct cli_args *a, const bool seen[OPT_COUNT], char *err, 
 	if (p->host == NULL)
 		return fail(err, err_size,
 		            "mosquitto needs --host for platform %s: each instance has its own "
-		            "endpoint (%s's console shows it)",
-		            p->name, p->title);
+		            "endpoint (the platform's console shows it)",
+		            p->name);
 	if (!seen[OPT_REGION])
 		return fail(err, err_size,
 		            "mosquitto needs one of --region (a public instance) or --host (an "

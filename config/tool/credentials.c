@@ -78,13 +78,15 @@ int crd_check_name(const char *option, const char *value, size_t min, size_t max
 		if (c > 0x20 && c < 0x7f)
 			snprintf(err, err_size,
 			         "%s: character %zu, '%c', is not allowed; the platform allows "
-			         "letters, digits%s%s",
-			         option, i + 1, c, extra[0] != '\0' ? " and " : "", extra);
+			         "letters%s digits%s%s",
+			         option, i + 1, c, extra[0] != '\0' ? "," : " and",
+			         extra[0] != '\0' ? " and " : "", extra);
 		else
 			snprintf(err, err_size,
 			         "%s: character %zu, byte 0x%02x, is not allowed; the platform "
-			         "allows letters, digits%s%s",
-			         option, i + 1, c, extra[0] != '\0' ? " and " : "", extra);
+			         "allows letters%s digits%s%s",
+			         option, i + 1, c, extra[0] != '\0' ? "," : " and",
+			         extra[0] != '\0' ? " and " : "", extra);
 		return -1;
 	}
 	return 0;
