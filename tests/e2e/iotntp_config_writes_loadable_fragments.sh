@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# iotntp-config's fragments, checked from the outside: the password equals an independent
-# HMAC computed by the openssl command line; the bridge's client id is random at each run and
-# the same in its two lines, or the operator's; bad input exits 2 and writes nothing; a failed
-# random source exits 1 and writes nothing; the output file is mode 0640, group mosquitto; a
-# real mosquitto starts with the mosquitto fragment and a real chronyd with the chrony fragment.
+# iotntp-config's fragments, checked from the outside: each platform's login equals an
+# independent computation by the openssl command line (Alibaba's and Huawei's HMAC passwords,
+# Tuya's signed time, Tencent's pre-shared key); the bridge's client id is random at each run
+# and the same in its two lines, or the operator's; bad input exits 2 and writes nothing; a
+# failed random source exits 1 and writes nothing; the output file is mode 0640, group
+# mosquitto; a real mosquitto starts with each platform's fragment, loads the plugin in that
+# platform's dialect, and its bridge logs in to a broker on loopback that plays the platform
+# (TLS with a certificate, or Tencent's TLS-PSK) with the fragment's client id and username and
+# subscribes to the time answers; a real chronyd starts with the chrony fragment.
 #   iotntp_config_writes_loadable_fragments.sh REPO_ROOT PLUGIN_SO IOTNTP_CONFIG
 set -euo pipefail
 root=$1
@@ -74,6 +78,66 @@ want=$(printf '%s' "clientIdpk1.gw-01deviceNamegw-01productKeypk1" |
 [ "$got" = "$want" ] || fail "CR LF secret file: password $got, openssl says $want"
 echo "signature: hmacsha256 and hmacsha1 passwords equal openssl dgst -hmac for 6 identities"
 
+# value KEY FILE: the value of the first line starting with KEY.
+value() {
+	awk -v k="$1" '$1 == k { print $2; exit }' "$2"
+}
+printf '12345678\n' >"$dir/huawei.secret"
+printf 'tuyaSecret0123456789\n' >"$dir/tuya.secret"
+printf 'ABEiM0RVZneImaq7zN3u/w==\n' >"$dir/tencent.secret"
+huawei=(mosquitto --platform huawei --device-id 6123_gw01 --secret-file "$dir/huawei.secret")
+tuya=(mosquitto --platform tuya --device-id 6c828cba434ff40c074wF2
+	--secret-file "$dir/tuya.secret")
+tencent=(mosquitto --platform tencent --product-id ABCDEFGHIJ --device-name gw01
+	--secret-file "$dir/tencent.secret")
+
+# Huawei: the client id ends with the hour (UTC) it was written, and the password is the HMAC
+# of the secret keyed by that hour. openssl computes IoTDA's documented example the same way.
+[ "$(printf %s 12345678 | openssl dgst -sha256 -hmac 2025041401 | awk '{ print $NF }')" = \
+	c75150e6cb841417396819e4d2ee4358a416344a03a083e3a8567074ddec820a ] ||
+	fail "openssl does not compute IoTDA's documented example"
+before=$(date -u +%Y%m%d%H)
+"$tool" "${huawei[@]}" --host 127.0.0.1 --ca-file "$dir/ca.pem" >"$dir/huawei.conf"
+after=$(date -u +%Y%m%d%H)
+cid=$(value remote_clientid "$dir/huawei.conf")
+[[ $cid =~ ^6123_gw01_0_0_([0-9]{10})$ ]] || fail "huawei client id '$cid'"
+stamp=${BASH_REMATCH[1]}
+[ "$stamp" = "$before" ] || [ "$stamp" = "$after" ] || fail "huawei stamp $stamp is not the hour"
+want=$(printf %s 12345678 | openssl dgst -sha256 -hmac "$stamp" | awk '{ print $NF }')
+got=$(value remote_password "$dir/huawei.conf")
+[ "$got" = "$want" ] || fail "huawei password $got, openssl says $want"
+[ "$(value remote_username "$dir/huawei.conf")" = 6123_gw01 ] || fail "huawei username"
+
+# Tuya: the username carries the time, and the password signs it with the time.
+"$tool" "${tuya[@]}" --host 127.0.0.1 --ca-file "$dir/ca.pem" >"$dir/tuya.conf" \
+	2>"$dir/tuya.stderr"
+user=$(value remote_username "$dir/tuya.conf")
+re='^6c828cba434ff40c074wF2\|signMethod=hmacSha256,timestamp=([0-9]{10}),secureMode=1,accessType=1$'
+[[ $user =~ $re ]] || fail "tuya username '$user'"
+ts=${BASH_REMATCH[1]}
+[ $(($(date +%s) - ts)) -lt 60 ] || fail "tuya signed $ts, not the time now"
+want=$(printf %s "deviceId=6c828cba434ff40c074wF2,timestamp=$ts,secureMode=1,accessType=1" |
+	openssl dgst -sha256 -hmac tuyaSecret0123456789 | awk '{ print $NF }')
+got=$(value remote_password "$dir/tuya.conf")
+[ "$got" = "$want" ] || fail "tuya password $got, openssl says $want"
+[ "$(value remote_clientid "$dir/tuya.conf")" = tuyalink_6c828cba434ff40c074wF2 ] ||
+	fail "tuya client id"
+grep -q "does not document whether it checks" "$dir/tuya.stderr" ||
+	fail "tuya: no note on the signed time: $(cat "$dir/tuya.stderr")"
+
+# Tencent: the device key, base64-decoded, is the TLS pre-shared key; no password, no CA.
+"$tool" "${tencent[@]}" --host 127.0.0.1 >"$dir/tencent.conf"
+# openssl base64 reads whole lines.
+want=$(printf '%s\n' 'ABEiM0RVZneImaq7zN3u/w==' | openssl base64 -d | od -An -tx1 | tr -d ' \n')
+got=$(value bridge_psk "$dir/tencent.conf")
+[ "$got" = "$want" ] || fail "tencent pre-shared key $got, openssl says $want"
+[ "$(value bridge_identity "$dir/tencent.conf")" = ABCDEFGHIJgw01 ] || fail "tencent identity"
+[[ $(value remote_username "$dir/tencent.conf") =~ ^ABCDEFGHIJgw01\;21010406\;[A-Za-z0-9]{5}\;9223372036854775807$ ]] ||
+	fail "tencent username '$(value remote_username "$dir/tencent.conf")'"
+! grep -Eq '^(remote_password|bridge_cafile) ' "$dir/tencent.conf" ||
+	fail "tencent's fragment has a password or a CA"
+echo "signature: Huawei's, Tuya's and Tencent's logins equal openssl's computations"
+
 # --- Bad input: exit 2, a message, nothing written ---------------------------------------------
 
 secret=Wr0ngButN0tPrinted42
@@ -136,6 +200,26 @@ expect_refused "bridge client id with a space" $m "${ok[@]}" --bridge-client-id 
 expect_refused "bridge client id with +" $m "${ok[@]}" --bridge-client-id "iotntp+bridge"
 expect_refused "bridge client id with #" $m "${ok[@]}" --bridge-client-id "iotntp#bridge"
 expect_refused "bridge client id with /" $m "${ok[@]}" --bridge-client-id "iotntp/bridge"
+expect_refused "unknown platform" $m "${ok[@]}" --platform aws
+expect_refused "huawei without its device id" $m --platform huawei \
+	--secret-file "$dir/huawei.secret" --host 127.0.0.1 --ca-file "$dir/ca.pem"
+expect_refused "huawei with a ProductKey" "${huawei[@]}" --host 127.0.0.1 \
+	--ca-file "$dir/ca.pem" --product-key a1B2c3D4e5F
+expect_refused "huawei device id with /" $m --platform huawei --device-id 6123/gw01 \
+	--secret-file "$dir/huawei.secret" --host 127.0.0.1 --ca-file "$dir/ca.pem"
+expect_refused "huawei with a region" "${huawei[@]}" --region cn-north-4 --ca-file "$dir/ca.pem"
+expect_refused "tuya without a host" "${tuya[@]}" --ca-file "$dir/ca.pem"
+expect_refused "tuya without a CA file" "${tuya[@]}" --host 127.0.0.1
+expect_refused "tuya device id with _" $m --platform tuya --device-id dev_1 \
+	--secret-file "$dir/tuya.secret" --host 127.0.0.1 --ca-file "$dir/ca.pem"
+expect_refused "tencent without its ProductId" $m --platform tencent --device-name gw01 \
+	--secret-file "$dir/tencent.secret" --region ap-guangzhou
+expect_refused "tencent with a CA file" "${tencent[@]}" --host 127.0.0.1 --ca-file "$dir/ca.pem"
+expect_refused "tencent with an unknown region" "${tencent[@]}" --region ap-beijing
+expect_refused "tencent keepalive over 900 s" "${tencent[@]}" --host 127.0.0.1 --keepalive 901
+printf '%s*\n' "$secret" >"$dir/not-base64.secret"
+expect_refused "tencent key not base64" $m --platform tencent --product-id ABCDEFGHIJ \
+	--device-name gw01 --secret-file "$dir/not-base64.secret" --host 127.0.0.1
 # Empty secret from standard input.
 rc=0
 "$tool" mosquitto "${ok[@]:0:4}" --secret-file - "${ok[@]:6}" </dev/null >"$dir/stdout" 2>"$dir/stderr" ||
@@ -266,6 +350,98 @@ kill -0 "$broker" 2>/dev/null || fail "mosquitto stopped: $(tail -5 "$dir/broker
 kill "$broker"
 wait "$broker" 2>/dev/null || true
 echo "mosquitto: started with the fragment ($(grep -c . "$dir/broker.log") log lines)"
+
+# --- Each platform's fragment: the plugin in its dialect, the bridge logged in --------------
+
+# A broker on loopback plays each platform: TLS with a certificate for 127.0.0.1 from a CA of
+# this test, or TLS-PSK with Tencent's device key. It logs the bridge's CONNECT (client id,
+# username) and its subscriptions, which must be the fragment's.
+pki=$dir/pki
+install -d -m 0755 "$pki"
+{
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		-subj "/CN=iotntp test platform CA" -addext basicConstraints=critical,CA:TRUE \
+		-addext keyUsage=critical,keyCertSign,cRLSign \
+		-keyout "$pki/ca.key" -out "$pki/ca.pem" &&
+		printf '%s\n' 'subjectAltName=IP:127.0.0.1' 'basicConstraints=CA:FALSE' \
+			'keyUsage=critical,digitalSignature' 'extendedKeyUsage=serverAuth' \
+			>"$pki/server.ext" &&
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-subj /CN=127.0.0.1 -keyout "$pki/server.key" -out "$pki/server.csr" &&
+		openssl x509 -req -in "$pki/server.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
+			-CAcreateserial -days 2 -extfile "$pki/server.ext" -out "$pki/server.pem"
+} >"$dir/openssl.log" 2>&1 || fail "openssl could not make the platform's certificate"
+chmod 0644 "$pki"/*.pem "$pki/server.key"
+printf 'ABCDEFGHIJgw01:00112233445566778899aabbccddeeff\n' >"$pki/psk"
+chmod 0644 "$pki/psk"
+
+# stop PID: ends a broker this test started.
+stop() {
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+# platform_logs_in NAME ARG...: iotntp-config ARG... against a platform on loopback; the
+# plugin must start in NAME's dialect and the bridge log in as the fragment says.
+platform_logs_in() {
+	local name=$1 pport gport pconf=$dir/$1-platform.conf gdir=$dir/$1.d plog glog
+	shift
+	plog=$dir/$name-platform.log
+	glog=$dir/$name-gateway.log
+	pport=$(free_port tcp)
+	gport=$(free_port tcp "$pport")
+	install -d -m 0755 "$gdir"
+	"$tool" "$@" --host 127.0.0.1 --port "$pport" --plugin "$dir/mosquitto_iotntp.so" \
+		--refclock-socket "$dir/chrony.sock" --output "$gdir/iotntp.conf" 2>"$dir/stderr" ||
+		fail "$name: $(cat "$dir/stderr")"
+	local cid user request response qos bridge_id
+	cid=$(value remote_clientid "$gdir/iotntp.conf")
+	user=$(value remote_username "$gdir/iotntp.conf")
+	bridge_id=$(value local_clientid "$gdir/iotntp.conf")
+	read -r _ request _ qos < <(grep '^topic .* out ' "$gdir/iotntp.conf")
+	read -r _ response _ _ < <(grep '^topic .* in ' "$gdir/iotntp.conf")
+	{
+		echo "listener $pport 127.0.0.1"
+		echo "allow_anonymous true"
+		echo "log_type error"
+		echo "log_type warning"
+		echo "log_type notice"
+		echo "log_type information"
+		echo "log_type subscribe"
+		echo "tls_version tlsv1.2"
+		if grep -q '^bridge_psk ' "$gdir/iotntp.conf"; then
+			echo "psk_hint iotntp-test"
+			echo "psk_file $pki/psk"
+		else
+			echo "certfile $pki/server.pem"
+			echo "keyfile $pki/server.key"
+		fi
+	} >"$pconf"
+	printf 'listener %s 127.0.0.1\ninclude_dir %s\n' "$gport" "$gdir" >"$dir/$name-gateway.conf"
+	mosquitto -c "$pconf" >"$plog" 2>&1 &
+	local platform=$!
+	pids+=("$platform")
+	wait_alive "$platform" 10 grep -q "mosquitto version .* running" "$plog" ||
+		fail "$name: the platform's broker did not start: $(tail -5 "$plog")"
+	mosquitto -c "$dir/$name-gateway.conf" >"$glog" 2>&1 &
+	local gateway=$!
+	pids+=("$gateway")
+	wait_alive "$gateway" 10 grep -qF "iotntp: sync role: $request via bridge client '$bridge_id'" \
+		"$glog" || fail "$name: the plugin did not start in the sync role: $(cat "$glog")"
+	wait_alive "$gateway" 15 grep -qF "as $cid (p2, c1, k300, u'$user')" "$plog" ||
+		fail "$name: the bridge did not log in as $cid, $user: $(tail -5 "$plog"; tail -5 "$glog")"
+	wait_alive "$gateway" 10 grep -qF "$cid $qos $response" "$plog" ||
+		fail "$name: the bridge did not subscribe to $response at QoS $qos: $(tail -5 "$plog")"
+	! grep -Eq 'Error|Warning' "$glog" || fail "$name: the gateway says $(grep -E 'Error|Warning' "$glog")"
+	stop "$gateway"
+	stop "$platform"
+	echo "$name: the plugin speaks its dialect ($request), the bridge logged in as $cid"
+}
+
+platform_logs_in aliyun mosquitto "${ok[@]:0:6}" --ca-file "$pki/ca.pem"
+platform_logs_in huawei "${huawei[@]}" --ca-file "$pki/ca.pem"
+platform_logs_in tuya "${tuya[@]}" --ca-file "$pki/ca.pem"
+platform_logs_in tencent "${tencent[@]}"
 
 # --- A real chronyd starts with the chrony fragment -------------------------------------------
 
