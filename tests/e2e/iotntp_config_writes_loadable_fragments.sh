@@ -8,7 +8,8 @@
 # mosquitto; a real mosquitto starts with each platform's fragment, loads the plugin in that
 # platform's dialect, and its bridge logs in to a broker on loopback that plays the platform
 # (TLS with a certificate, or Tencent's TLS-PSK) with the fragment's client id and username and
-# subscribes to the time answers; a real chronyd starts with the chrony fragment.
+# subscribes to the time answers, and Tencent's completes TLS 1.2 with its SDK's PSK cipher
+# suite against openssl s_server; a real chronyd starts with the chrony fragment.
 #   iotntp_config_writes_loadable_fragments.sh REPO_ROOT PLUGIN_SO IOTNTP_CONFIG
 set -euo pipefail
 root=$1
@@ -442,6 +443,38 @@ platform_logs_in aliyun mosquitto "${ok[@]:0:6}" --ca-file "$pki/ca.pem"
 platform_logs_in huawei "${huawei[@]}" --ca-file "$pki/ca.pem"
 platform_logs_in tuya "${tuya[@]}" --ca-file "$pki/ca.pem"
 platform_logs_in tencent "${tencent[@]}"
+
+# Mosquitto 2.0.11 on both ends takes TLS 1.3 with the pre-shared key; Tencent's platform, as
+# its SDK, speaks TLS 1.2 with PSK cipher suites. openssl s_server, told to do just that, must
+# get the bridge's CONNECT, decrypted, with the fragment's username.
+sport=$(free_port tcp)
+gport=$(free_port tcp "$sport")
+mkfifo "$dir/s_server.in"
+openssl s_server -accept "$sport" -nocert -psk 00112233445566778899aabbccddeeff \
+	-psk_identity ABCDEFGHIJgw01 -tls1_2 -cipher PSK-AES128-CBC-SHA -naccept 1 \
+	<"$dir/s_server.in" >"$dir/s_server.out" 2>&1 &
+server=$!
+pids+=("$server")
+# s_server ends at the end of its input: held open until the check is done.
+exec 9>"$dir/s_server.in"
+wait_alive "$server" 10 grep -q ACCEPT "$dir/s_server.out" ||
+	fail "openssl s_server did not start: $(cat "$dir/s_server.out")"
+sed "s/^address .*/address 127.0.0.1:$sport/" "$dir/tencent.d/iotntp.conf" >"$dir/tls12.conf"
+install -d -m 0755 "$dir/tls12.d"
+mv "$dir/tls12.conf" "$dir/tls12.d/iotntp.conf"
+printf 'listener %s 127.0.0.1\ninclude_dir %s\n' "$gport" "$dir/tls12.d" >"$dir/tls12-gateway.conf"
+mosquitto -c "$dir/tls12-gateway.conf" >"$dir/tls12-gateway.log" 2>&1 &
+gateway=$!
+pids+=("$gateway")
+user=$(value remote_username "$dir/tls12.d/iotntp.conf")
+wait_alive "$gateway" 15 grep -aqF "$user" "$dir/s_server.out" ||
+	fail "s_server got no CONNECT: $(tail -5 "$dir/s_server.out"; tail -5 "$dir/tls12-gateway.log")"
+grep -q "CIPHER is PSK-AES128-CBC-SHA" "$dir/s_server.out" ||
+	fail "s_server: $(grep -a CIPHER "$dir/s_server.out")"
+stop "$gateway"
+exec 9>&-
+stop "$server"
+echo "tencent: TLS 1.2 with PSK-AES128-CBC-SHA, as the platform's SDK, carries the CONNECT"
 
 # --- A real chronyd starts with the chrony fragment -------------------------------------------
 
