@@ -18,12 +18,11 @@
 
 #define CLI_ERR_SIZE  512
 #define CLI_MAX_ALLOW 16
-#define CLI_KEEPALIVE_DEFAULT                                                                      \
-	300                    /* Alibaba recommends more than 300 s; within every platform's      \
-	                        */
-#define CLI_BRIDGE_KEEPALIVE 5 /* mosquitto's bridge takes no keepalive under 5 s */
-#define CLI_PATH_MAX         4096
-#define CLI_SOCKET_MAX       107 /* sun_path less its NUL */
+/* Alibaba recommends more than 300 s; within every platform's range. */
+#define CLI_KEEPALIVE_DEFAULT 300
+#define CLI_BRIDGE_KEEPALIVE  5 /* mosquitto's bridge takes no keepalive under 5 s */
+#define CLI_PATH_MAX          4096
+#define CLI_SOCKET_MAX        107 /* sun_path less its NUL */
 
 enum cli_command { CLI_NONE, CLI_MOSQUITTO, CLI_CHRONY };
 
