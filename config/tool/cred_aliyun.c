@@ -56,6 +56,17 @@ static int sign(const struct crd_identity *who, const char *secret, time_t now, 
 	return 0;
 }
 
+/*
+ * A device's topics: its custom ones (/ProductKey/DeviceName/user/...), the thing model's
+ * (/sys/...), and those of the extensions, device shadow and OTA, which name the device after
+ * their own levels (/ext/ntp/..., /shadow/update/..., /ota/device/upgrade/...). The broadcast
+ * topics (/broadcast/ProductKey/...) are the product's, not the device's. Subscriptions may use
+ * '+' and '#' within the device's topics.
+ */
+static const char *const topic_spaces[] = {
+    "/{p}/{d}",          "/sys/{p}/{d}",          "/ext/*/{p}/{d}",
+    "/shadow/*/{p}/{d}", "/ota/device/*/{p}/{d}", NULL};
+
 const struct crd_platform crd_aliyun = {
     .name = "aliyun",
     .title = "Alibaba Cloud IoT Platform",
@@ -74,6 +85,8 @@ const struct crd_platform crd_aliyun = {
     .login_comment = "securemode=2 is TLS. The signature covers the identity alone, with no "
                      "timestamp:\nthe gateway's clock is exactly what may be wrong when it "
                      "first connects.",
+    .topic_spaces = topic_spaces,
+    .subscribe_wildcards = true,
     .regions = EP_REGION_LIST,
     .host = host,
     .check = check,

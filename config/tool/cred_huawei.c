@@ -58,6 +58,12 @@ static int sign(const struct crd_identity *who, const char *secret, time_t now, 
 	return 0;
 }
 
+/*
+ * Every topic of a device starts with $oc/devices/{device_id}/ (system topics under sys/,
+ * custom ones under user/). The device SDK subscribes with '#' (src/service/subscribe.c).
+ */
+static const char *const topic_spaces[] = {"$oc/devices/{d}", NULL};
+
 const struct crd_platform crd_huawei = {
     .name = "huawei",
     .title = "Huawei Cloud IoTDA",
@@ -77,6 +83,8 @@ const struct crd_platform crd_huawei = {
                      "password signs; its signature type, the second 0, tells the platform not\n"
                      "to check that hour against its clock: a gateway whose clock is wrong\n"
                      "still connects, and this password does not run out.",
+    .topic_spaces = topic_spaces,
+    .subscribe_wildcards = true,
     .regions = NULL,
     .host = NULL,
     .check = check,

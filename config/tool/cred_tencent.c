@@ -120,6 +120,27 @@ out:
 	return rc;
 }
 
+/*
+ * A device's topics: its custom ones ({ProductId}/{DeviceName}/...), and the system ones, which
+ * name the device after one to three levels of their own ($thing/up/property/..., $ota/report/...,
+ * $sys/operation/result/..., $rrpc/rxd/..., as the document and Tencent's device SDKs name
+ * them). Its SDKs subscribe to $rrpc/rxd/{ProductId}/{DeviceName}/+: wildcards are taken.
+ */
+static const char *const topic_spaces[] = {"{p}/{d}",
+                                           "$thing/*/*/{p}/{d}",
+                                           "$ota/*/{p}/{d}",
+                                           "$rrpc/*/{p}/{d}",
+                                           "$broadcast/rxd/{p}/{d}",
+                                           "$shadow/operation/{p}/{d}",
+                                           "$shadow/operation/result/{p}/{d}",
+                                           "$sys/operation/{p}/{d}",
+                                           "$sys/operation/result/{p}/{d}",
+                                           "$log/operation/{p}/{d}",
+                                           "$log/operation/result/{p}/{d}",
+                                           "$gateway/operation/{p}/{d}",
+                                           "$gateway/operation/result/{p}/{d}",
+                                           NULL};
+
 const struct crd_platform crd_tencent = {
     .name = "tencent",
     .title = "Tencent Cloud IoT Explorer / IoT Hub",
@@ -138,6 +159,8 @@ const struct crd_platform crd_tencent = {
     .login_comment = "The device key is the TLS pre-shared key (bridge_psk): the handshake proves\n"
                      "it, and proves that the platform knows it too. The username's last field\n"
                      "is its expiry, the farthest there is: the gateway's clock plays no part.",
+    .topic_spaces = topic_spaces,
+    .subscribe_wildcards = true,
     .regions = "ap-guangzhou",
     .host = host,
     .check = check,

@@ -64,6 +64,13 @@ static int sign(const struct crd_identity *who, const char *secret, time_t now, 
 	return 0;
 }
 
+/*
+ * Every tylink topic of a device starts with tylink/{deviceId}/. Neither the protocol document
+ * nor the SDK subscribes with a wildcard: a carried topic the bridge subscribes to is named
+ * whole.
+ */
+static const char *const topic_spaces[] = {"tylink/{d}", NULL};
+
 const struct crd_platform crd_tuya = {
     .name = "tuya",
     .title = "Tuya (tylink MQTT)",
@@ -83,6 +90,8 @@ const struct crd_platform crd_tuya = {
                      "clock, and the password signs it. Tuya does not document whether it\n"
                      "checks that time against its own clock: if the bridge's login is\n"
                      "refused after it worked, write this file again with iotntp-config.",
+    .topic_spaces = topic_spaces,
+    .subscribe_wildcards = false,
     .regions = NULL,
     .host = NULL,
     .check = check,

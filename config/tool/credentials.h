@@ -91,6 +91,13 @@ struct crd_platform {
 	 * one "# "-less line per '\n'. */
 	const char *login_comment;
 
+	/* The device's own topic spaces, NULL-terminated: each the levels its topics start
+	 * with, '/'-separated; "{p}" is the product, "{d}" the device, "*" any one level. A topic
+	 * carried over the bridge must lie within one (carry.h). */
+	const char *const *topic_spaces;
+	/* The platform documents a device's subscriptions with wildcards ('+', '#'). */
+	bool subscribe_wildcards;
+
 	/* The regions host() knows, for messages; NULL with host NULL. */
 	const char *regions;
 	/* Writes the public endpoint for the product in region; -1 when the region is unknown
