@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dialect.h"
 #include "fragments.h"
 
 enum cli_opt {
@@ -25,6 +26,7 @@ enum cli_opt {
 	OPT_PLUGIN,
 	OPT_REFCLOCK_SOCKET,
 	OPT_BRIDGE_CLIENT_ID,
+	OPT_CARRY_TOPIC,
 	OPT_ALLOW,
 	OPT_OUTPUT,
 	OPT_COUNT
@@ -54,6 +56,7 @@ static const struct {
     [OPT_PLUGIN] = {"--plugin", FOR_MOSQUITTO},
     [OPT_REFCLOCK_SOCKET] = {"--refclock-socket", FOR_MOSQUITTO | FOR_CHRONY},
     [OPT_BRIDGE_CLIENT_ID] = {"--bridge-client-id", FOR_MOSQUITTO},
+    [OPT_CARRY_TOPIC] = {"--carry-topic", FOR_MOSQUITTO},
     [OPT_ALLOW] = {"--allow", FOR_CHRONY},
     [OPT_OUTPUT] = {"--output", FOR_MOSQUITTO | FOR_CHRONY},
 };
@@ -207,6 +210,11 @@ static int set_value(struct cli_args *a, int opt, const char *v, char *err, size
 	case OPT_BRIDGE_CLIENT_ID:
 		a->bridge_client_id = v;
 		return bridge_id_check(v, err, err_size);
+	case OPT_CARRY_TOPIC:
+		if (a->n_carry == CLI_MAX_CARRY)
+			return fail(err, err_size, "more than %d --carry-topic patterns",
+			            CLI_MAX_CARRY);
+		return carry_parse(v, &a->carry[a->n_carry++], err, err_size);
 	case OPT_ALLOW:
 		if (a->n_allow == CLI_MAX_ALLOW)
 			return fail(err, err_size, "more than %d --allow networks", CLI_MAX_ALLOW);
@@ -304,6 +312,37 @@ static int find_host(struct cli_args *a, const bool seen[OPT_COUNT], char *err, 
 	            a->region, p == crd_all[0] ? "" : " for this platform", p->regions);
 }
 
+/* The carried topics, against the platform's topic rules and the time service's topics. */
+static int check_carried(const struct cli_args *a, char *err, size_t err_size)
+{
+	const struct dlc_dialect *d = dlc_find(a->platform->name);
+	const struct dlc_identity id = {.product = a->who.product, .device = a->who.device};
+	char request[DLC_TOPIC_SIZE], response[DLC_TOPIC_SIZE];
+
+	if (a->n_carry == 0)
+		return 0;
+	if (d == NULL || d->topic(&id, DLC_REQUEST, request, sizeof(request)) < 0 ||
+	    d->topic(&id, DLC_RESPONSE, response, sizeof(response)) < 0)
+		return fail(err, err_size, "the platform's time topics cannot be named");
+	for (int i = 0; i < a->n_carry; i++) {
+		const struct carry_topic *t = &a->carry[i];
+		if (carry_check(t, a->platform, &a->who, request, response, err, err_size) != 0)
+			return -1;
+		for (int j = 0; j < i; j++) {
+			const struct carry_topic *u = &a->carry[j];
+			if (carry_overlap(u, t))
+				return fail(err, err_size,
+				            "--carry-topic '%s:%s' and '%s:%s' carry some topics "
+				            "the same way: each of their messages would be carried "
+				            "twice. Give one pattern for them (both carries in and "
+				            "out)",
+				            carry_direction_name(u->direction), u->pattern,
+				            carry_direction_name(t->direction), t->pattern);
+		}
+	}
+	return 0;
+}
+
 /* What the mosquitto command needs beyond the options' own checks, now that the platform is
  * known. */
 static int finish_mosquitto(struct cli_args *a, const bool seen[OPT_COUNT], char *err,
@@ -347,6 +386,8 @@ static int finish_mosquitto(struct cli_args *a, const bool seen[OPT_COUNT], char
 		a->who.client_id = a->client_id;
 	if (!seen[OPT_PORT])
 		a->port = p->port;
+	if (check_carried(a, err, err_size) != 0)
+		return -1;
 	/* A keepalive under 5 s, which a platform may allow, mosquitto's bridge raises to 5. */
 	unsigned lo =
 	    p->keepalive_min > CLI_BRIDGE_KEEPALIVE ? p->keepalive_min : CLI_BRIDGE_KEEPALIVE;
@@ -428,7 +469,7 @@ int cli_parse(struct cli_args *a, int argc, char *const argv[], const char *defa
 		if (!(opts[opt].commands & (1u << a->command)))
 			return fail(err, err_size, "%s does not apply to the %s command",
 			            opts[opt].name, command_name(a->command));
-		if (seen[opt] && opt != OPT_ALLOW)
+		if (seen[opt] && opt != OPT_ALLOW && opt != OPT_CARRY_TOPIC)
 			return fail(err, err_size, "%s is given twice", opts[opt].name);
 		seen[opt] = true;
 		const char *value = eq != NULL ? eq + 1 : NULL;
@@ -508,6 +549,15 @@ void cli_usage(FILE *out, const char *default_plugin)
 	    "                        random %s<32 hex digits> at each run, since a\n"
 	    "                        client that knows the id can disconnect the uplink; give\n"
 	    "                        the one in the old fragment to keep it.\n"
+	    "  --carry-topic DIRECTION:PATTERN\n"
+	    "                        carry another of the device's topics over the same\n"
+	    "                        bridge: in (from the platform), out (to it) or both;\n"
+	    "                        repeat for more. The platform takes one connection per\n"
+	    "                        device: an application of the gateway that uses the\n"
+	    "                        same identity must go through this bridge. PATTERN is an\n"
+	    "                        MQTT filter within the device's own topics, with no\n"
+	    "                        wildcard the bridge subscribes to on tuya, and not the\n"
+	    "                        time service's topics, which the bridge carries already.\n"
 	    "\n"
 	    "chrony options:\n"
 	    "  --allow NETWORK       serve NTP to this network; repeat for more (default: the\n"

@@ -11,13 +11,15 @@
 #include <stdio.h>
 
 #include "bridge_id.h"
+#include "carry.h"
 #include "credentials.h"
 #include "endpoint.h"
 #include "identity.h"
 #include "signature.h"
 
-#define CLI_ERR_SIZE  512
+#define CLI_ERR_SIZE  1024
 #define CLI_MAX_ALLOW 16
+#define CLI_MAX_CARRY 32
 /* Alibaba recommends more than 300 s; within every platform's range. */
 #define CLI_KEEPALIVE_DEFAULT 300
 #define CLI_BRIDGE_KEEPALIVE  5 /* mosquitto's bridge takes no keepalive under 5 s */
@@ -49,6 +51,9 @@ struct cli_args {
 	unsigned keepalive_s;
 	char host[EP_HOST_MAX + 1];
 	char client_id[ID_CLIENT_ID_MAX + 1];
+	/* The gateway's other topics on the platform, carried over the same bridge. */
+	struct carry_topic carry[CLI_MAX_CARRY];
+	int n_carry;
 	const char *allow[CLI_MAX_ALLOW];
 	int n_allow;
 };

@@ -135,6 +135,15 @@ int frag_mosquitto_write(FILE *out, const struct frag_mosquitto *m)
 	 * same. */
 	fprintf(out, "topic %s out %d\ntopic %s in %d\n", request, d->request_qos, response,
 	        d->request_qos);
+	if (m->n_carry > 0)
+		fprintf(
+		    out,
+		    "# The gateway's other topics on the platform (--carry-topic): the platform\n"
+		    "# takes one connection per device, so they share this one. QoS 1 keeps\n"
+		    "# each message's own, 0 or 1, the most any of the platforms takes.\n");
+	for (int i = 0; i < m->n_carry; i++)
+		fprintf(out, "topic %s %s 1\n", m->carry[i].pattern,
+		        carry_direction_name(m->carry[i].direction));
 	return fflush(out) != 0 || ferror(out) ? -1 : 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "carry.h"
 #include "credentials.h"
 
 #define FRAG_DEFAULT_SOCKET "/run/chrony.iotntp.sock"
@@ -27,6 +28,9 @@ struct frag_mosquitto {
 	/* The bridge's local client id, random per gateway (see bridge_id.h); the plugin trusts
 	 * answers that arrive through it only. */
 	const char *bridge_client_id;
+	/* The gateway's other topics on the platform, carried over the same bridge. */
+	const struct carry_topic *carry;
+	int n_carry;
 };
 
 struct frag_chrony {

@@ -132,6 +132,8 @@ static int render_mosquitto(const struct cli_args *a, FILE *out)
 	    .plugin_path = a->plugin_path,
 	    .refclock_socket = a->refclock_socket,
 	    .bridge_client_id = bridge_id,
+	    .carry = a->carry,
+	    .n_carry = a->n_carry,
 	};
 	if (frag_mosquitto_write(out, &m) != 0) {
 		fprintf(stderr, "iotntp-config: cannot render the mosquitto fragment\n");

@@ -547,8 +547,9 @@ static void usage_names_every_platform_and_what_it_needs(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	cli_usage(f, PLUGIN);
 	fclose(f);
-	const char *want[] = {"--platform", "--device-id", "--product-id", "pre-shared key",
-	                      "ap-guangzhou"};
+	const char *want[] = {"--platform",        "--device-id",  "--product-id",
+	                      "pre-shared key",    "ap-guangzhou", "--carry-topic",
+	                      "one connection per"};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		CU_ASSERT_PTR_NOT_NULL(strstr(text, want[i]));
 	for (int i = 0; crd_all[i] != NULL; i++) {
@@ -560,6 +561,53 @@ static void usage_names_every_platform_and_what_it_needs(void)
 		}
 	}
 	free(text);
+}
+
+static void carried_topics_are_checked_for_the_platforms_device(void)
+{
+	CU_ASSERT_EQUAL_FATAL(parse("mosquitto", "--carry-topic",
+	                            "both:$oc/devices/6123_gw01/user/#", "--platform", "huawei",
+	                            "--device-id", "6123_gw01", "--secret-file", "s", "--host", "h",
+	                            "--ca-file", "c",
+	                            "--carry-topic=out:$oc/devices/6123_gw01/"
+	                            "sys/properties/report",
+	                            NULL),
+	                      0);
+	CU_ASSERT_EQUAL_FATAL(args.n_carry, 2);
+	CU_ASSERT_EQUAL(args.carry[0].direction, CARRY_BOTH);
+	CU_ASSERT_STRING_EQUAL(args.carry[0].pattern, "$oc/devices/6123_gw01/user/#");
+	CU_ASSERT_EQUAL(args.carry[1].direction, CARRY_OUT);
+	CU_ASSERT_EQUAL(parse(MINIMAL, "--region", "cn-shanghai", NULL), 0);
+	CU_ASSERT_EQUAL(args.n_carry, 0);
+	expect_refusal(parse(HUAWEI, "--carry-topic", "in:$oc/devices/other/user", NULL),
+	               "not among this device's topics on platform huawei");
+	expect_refusal(parse(TUYA, "--carry-topic", "in:tylink/6c828cba434ff40c074wF2/#", NULL),
+	               "no subscription with a wildcard");
+	expect_refusal(
+	    parse(HUAWEI, "--carry-topic", "in:$oc/devices/6123_gw01/sys/events/down", NULL),
+	    "a topic of the time service");
+	expect_refusal(parse(HUAWEI, "--carry-topic", "in:$oc/devices/6123_gw01/user/#",
+	                     "--carry-topic", "both:$oc/devices/6123_gw01/user/x", NULL),
+	               "carried twice");
+	expect_refusal(parse(HUAWEI, "--carry-topic", "up:$oc/devices/6123_gw01/user/x", NULL),
+	               "DIRECTION:PATTERN");
+	expect_refusal(parse("chrony", "--carry-topic", "in:x", NULL),
+	               "does not apply to the chrony");
+}
+
+static void too_many_carried_topics_are_refused(void)
+{
+	char *argv[2 + 2 * (CLI_MAX_CARRY + 1)] = {"iotntp-config", "mosquitto"};
+	char patterns[CLI_MAX_CARRY + 1][64];
+	int argc = 2;
+
+	for (int i = 0; i <= CLI_MAX_CARRY; i++) {
+		snprintf(patterns[i], sizeof(patterns[i]), "in:$oc/devices/d/user/%d", i);
+		argv[argc++] = "--carry-topic";
+		argv[argc++] = patterns[i];
+	}
+	expect_refusal(cli_parse(&args, argc, argv, PLUGIN, err, sizeof(err)),
+	               "more than 32 --carry-topic");
 }
 
 static int init_cli_args_tests(void)
@@ -601,6 +649,8 @@ static int init_cli_args_tests(void)
 	    RUNNER_TEST(region_where_documented_and_host_elsewhere),
 	    RUNNER_TEST(keepalive_is_within_each_platforms_range),
 	    RUNNER_TEST(usage_names_every_platform_and_what_it_needs),
+	    RUNNER_TEST(carried_topics_are_checked_for_the_platforms_device),
+	    RUNNER_TEST(too_many_carried_topics_are_refused),
 	    CU_TEST_INFO_NULL,
 	};
 	return runner_add_suite("cli_args", tests);

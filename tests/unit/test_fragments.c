@@ -485,6 +485,29 @@ static void the_login_comment_is_the_platforms(void)
 	}
 }
 
+static void carried_topics_follow_the_time_topics_at_qos_1(void)
+{
+	struct frag_mosquitto m = sample_of(case_of("huawei"));
+	const struct carry_topic carry[] = {
+	    {CARRY_BOTH, "$oc/devices/6123_gw01/user/#"},
+	    {CARRY_OUT, "$oc/devices/6123_gw01/sys/properties/report"},
+	    {CARRY_IN, "$oc/devices/6123_gw01/sys/commands/#"},
+	};
+
+	m.carry = carry;
+	m.n_carry = 3;
+	render_mosquitto(&m);
+	CU_ASSERT_EQUAL(count_of(text, "\ntopic "), 5);
+	const char *time_line = find_line(text, "topic $oc/devices/6123_gw01/sys/events/down in 1");
+	const char *first = find_line(text, "topic $oc/devices/6123_gw01/user/# both 1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(time_line);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(first);
+	CU_ASSERT(first > time_line);
+	expect_line("topic $oc/devices/6123_gw01/sys/properties/report out 1");
+	expect_line("topic $oc/devices/6123_gw01/sys/commands/# in 1");
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "one connection per device"));
+}
+
 static void chrony_refclock_line_is_the_shipped_one(void)
 {
 	const char *const allow[] = {"192.168.1.0/24"};
@@ -554,6 +577,7 @@ static int init_fragments_tests(void)
 	    RUNNER_TEST(tencent_bridge_proves_the_key_by_tls_psk_without_a_ca),
 	    RUNNER_TEST(each_platforms_secret_appears_on_its_own_line_only),
 	    RUNNER_TEST(the_login_comment_is_the_platforms),
+	    RUNNER_TEST(carried_topics_follow_the_time_topics_at_qos_1),
 	    RUNNER_TEST(chrony_refclock_line_is_the_shipped_one),
 	    RUNNER_TEST(chrony_fragment_allows_the_given_networks_only),
 	    RUNNER_TEST(write_error_is_reported),
