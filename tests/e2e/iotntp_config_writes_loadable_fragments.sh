@@ -8,9 +8,11 @@
 # mosquitto; a real mosquitto starts with each platform's fragment, loads the plugin in that
 # platform's dialect, and its bridge logs in to a broker on loopback that plays the platform
 # (TLS with a certificate, or Tencent's TLS-PSK) with the fragment's client id and username and
-# subscribes to the time answers, and Tencent's completes TLS 1.2 with its SDK's PSK cipher
-# suite against openssl s_server; a real chronyd starts with the chrony fragment.
+# subscribes to the time answers, and carries other topics beside them (--carry-topic), in and
+# out; Tencent's completes TLS 1.2 with its SDK's PSK cipher suite against openssl s_server; a
+# real chronyd starts with the chrony fragment.
 #   iotntp_config_writes_loadable_fragments.sh REPO_ROOT PLUGIN_SO IOTNTP_CONFIG
+# shellcheck disable=SC2016 # Huawei's and Tencent's topics start with a literal $
 set -euo pipefail
 root=$1
 plugin=$2
@@ -218,6 +220,12 @@ expect_refused "tencent without its ProductId" $m --platform tencent --device-na
 expect_refused "tencent with a CA file" "${tencent[@]}" --host 127.0.0.1 --ca-file "$dir/ca.pem"
 expect_refused "tencent with an unknown region" "${tencent[@]}" --region ap-beijing
 expect_refused "tencent keepalive over 900 s" "${tencent[@]}" --host 127.0.0.1 --keepalive 901
+expect_refused "carried topic of another device" "${huawei[@]}" --host 127.0.0.1 \
+	--ca-file "$dir/ca.pem" --carry-topic 'in:$oc/devices/6123_gw02/user/x'
+expect_refused "carried time topic" "${huawei[@]}" --host 127.0.0.1 \
+	--ca-file "$dir/ca.pem" --carry-topic 'both:$oc/devices/6123_gw01/sys/#'
+expect_refused "carried wildcard on tuya" "${tuya[@]}" --host 127.0.0.1 \
+	--ca-file "$dir/ca.pem" --carry-topic 'in:tylink/6c828cba434ff40c074wF2/#'
 printf '%s*\n' "$secret" >"$dir/not-base64.secret"
 expect_refused "tencent key not base64" $m --platform tencent --product-id ABCDEFGHIJ \
 	--device-name gw01 --secret-file "$dir/not-base64.secret" --host 127.0.0.1
@@ -409,6 +417,7 @@ platform_logs_in() {
 		echo "log_type notice"
 		echo "log_type information"
 		echo "log_type subscribe"
+		echo "log_type debug"
 		echo "tls_version tlsv1.2"
 		if grep -q '^bridge_psk ' "$gdir/iotntp.conf"; then
 			echo "psk_hint iotntp-test"
@@ -418,7 +427,8 @@ platform_logs_in() {
 			echo "keyfile $pki/server.key"
 		fi
 	} >"$pconf"
-	printf 'listener %s 127.0.0.1\ninclude_dir %s\n' "$gport" "$gdir" >"$dir/$name-gateway.conf"
+	printf 'listener %s 127.0.0.1\nallow_anonymous true\ninclude_dir %s\n' "$gport" "$gdir" \
+		>"$dir/$name-gateway.conf"
 	mosquitto -c "$pconf" >"$plog" 2>&1 &
 	local platform=$!
 	pids+=("$platform")
@@ -433,6 +443,26 @@ platform_logs_in() {
 		fail "$name: the bridge did not log in as $cid, $user: $(tail -5 "$plog"; tail -5 "$glog")"
 	wait_alive "$gateway" 10 grep -qF "$cid $qos $response" "$plog" ||
 		fail "$name: the bridge did not subscribe to $response at QoS $qos: $(tail -5 "$plog")"
+	# Carried topics: those in are subscribed to on the platform at QoS 1, and a message
+	# published in the gateway's broker on one out reaches the platform through the bridge.
+	local pattern dir topic
+	while read -r _ pattern dir _; do
+		if [ "$dir" != out ]; then
+			wait_alive "$gateway" 10 grep -qF "$cid 1 $pattern" "$plog" ||
+				fail "$name: the bridge did not subscribe to $pattern: $(tail -5 "$plog")"
+		fi
+		if [ "$dir" != in ]; then
+			topic=${pattern//#/x}
+			topic=${topic//+/x}
+			mosquitto_pub -h 127.0.0.1 -p "$gport" -q 1 -t "$topic" -m carried ||
+				fail "$name: mosquitto_pub to the gateway failed"
+			wait_alive "$gateway" 10 grep -qF "Received PUBLISH from $cid (d0, q1, r0, m" \
+				"$plog" || fail "$name: nothing carried out: $(tail -5 "$plog")"
+			grep -F "Received PUBLISH from $cid" "$plog" | grep -qF "'$topic'" ||
+				fail "$name: $topic was not carried out: $(tail -5 "$plog")"
+		fi
+		echo "$name: carried $dir $pattern"
+	done < <(grep '^topic ' "$gdir/iotntp.conf" | tail -n +3)
 	! grep -Eq 'Error|Warning' "$glog" || fail "$name: the gateway says $(grep -E 'Error|Warning' "$glog")"
 	stop "$gateway"
 	stop "$platform"
@@ -440,8 +470,12 @@ platform_logs_in() {
 }
 
 platform_logs_in aliyun mosquitto "${ok[@]:0:6}" --ca-file "$pki/ca.pem"
-platform_logs_in huawei "${huawei[@]}" --ca-file "$pki/ca.pem"
-platform_logs_in tuya "${tuya[@]}" --ca-file "$pki/ca.pem"
+# Huawei and Tuya carry other topics of the device too (--carry-topic).
+platform_logs_in huawei "${huawei[@]}" --ca-file "$pki/ca.pem" \
+	--carry-topic 'both:$oc/devices/6123_gw01/user/#' \
+	--carry-topic 'in:$oc/devices/6123_gw01/sys/commands/#'
+platform_logs_in tuya "${tuya[@]}" --ca-file "$pki/ca.pem" \
+	--carry-topic out:tylink/6c828cba434ff40c074wF2/thing/property/report
 platform_logs_in tencent "${tencent[@]}"
 
 # Mosquitto 2.0.11 on both ends takes TLS 1.3 with the pre-shared key; Tencent's platform, as
