@@ -38,8 +38,8 @@ static void write_plugin(FILE *out, const struct frag_mosquitto *m)
 	 * they always have. */
 	if (p != crd_all[0])
 		fprintf(out,
-		        "# The platform is %s: its time service, and the\n"
-		        "# device by the names it gives.\n"
+		        "# The platform, whose time service the plugin speaks and whose names for\n"
+		        "# the device it takes: %s.\n"
 		        "plugin_opt_platform %s\n",
 		        p->title, p->name);
 	if (p->product.plugin != NULL)
