@@ -47,6 +47,20 @@ _Static_assert(offsetof(struct mosquitto_evt_tick, next_ns) ==
                    sizeof(((struct mosquitto_evt_tick *)NULL)->next_ns) == sizeof(long),
                "next_ns must lie where Mosquitto 2.1 reads next_ms");
 
+/*
+ * When the request really leaves. Mosquitto 2.0 sends a plugin's publish at the top of its
+ * loop's next pass, which follows the tick at once (the tick ends a pass: src/loop.c of
+ * 2.0.11). Mosquitto 2.1.2 ticks before it waits for packets and sends the publish only in the
+ * pass after that wait (src/loop.c: queue_plugin_msgs, plugin__handle_tick, mux__handle), a
+ * millisecond or more later: the request's way up would carry that wait, and the offset half
+ * of it (a millisecond on the wan path, against 2.0.11 in the same run). 2.1 calls
+ * MOSQ_EVT_MESSAGE_OUT as it writes the PUBLISH for a client (lib/send_publish.c), so the
+ * plugin times the exchange from then; 2.0 has no such event and refuses its registration.
+ */
+#ifndef MOSQ_EVT_MESSAGE_OUT
+#define MOSQ_EVT_MESSAGE_OUT 27
+#endif
+
 struct bsy_role {
 	mosquitto_plugin_id_t *id;
 	struct opt_config cfg;
@@ -67,6 +81,7 @@ struct bsy_role {
 	const struct rte_stats *route_stats;
 	struct tks_state slots; /* which tick callback starts a pass of the broker's loop */
 	unsigned slots_registered;
+	bool registered_message_out;
 };
 
 static void log_refclock(struct bsy_role *r, enum rcs_state st)
@@ -271,6 +286,21 @@ static int on_tick(int event, void *event_data, void *userdata)
 	return MOSQ_ERR_SUCCESS;
 }
 
+/* A message the broker writes for a client (2.1): the request, as it leaves for the bridge. */
+static int on_message_out(int event, void *event_data, void *userdata)
+{
+	struct bsy_role *r = userdata;
+	const struct mosquitto_evt_message *m = event_data;
+
+	(void)event;
+	int64_t raw = bck_raw_ns();
+	const char *to = mosquitto_client_id(m->client);
+	if (to != NULL && m->topic != NULL && strcmp(to, r->cfg.bridge_client_id) == 0 &&
+	    strcmp(m->topic, r->cfg.request_topic) == 0)
+		syn_request_left(r->engine, raw);
+	return MOSQ_ERR_SUCCESS;
+}
+
 /* A slot's callback (tick_slots.h): the first of a pass ticks and asks for the next wake; the
  * others ask for none, and so stay due for the next pass, however early it comes. */
 static int on_slot(unsigned slot, void *event_data, void *userdata)
@@ -376,6 +406,10 @@ struct bsy_role *bsy_start(mosquitto_plugin_id_t *id, const struct opt_config *c
 			goto noregister;
 		r->slots_registered++;
 	}
+	/* 2.1 only (above): 2.0 refuses an event it does not know, and needs none. */
+	r->registered_message_out =
+	    mosquitto_callback_register(id, MOSQ_EVT_MESSAGE_OUT, on_message_out, NULL, r) ==
+	    MOSQ_ERR_SUCCESS;
 
 	if (cfg->poll_interval_s == 0)
 		mosquitto_log_printf(MOSQ_LOG_NOTICE,
@@ -428,6 +462,8 @@ void bsy_stop(struct bsy_role *r)
 		return;
 	for (unsigned i = 0; i < r->slots_registered; i++)
 		mosquitto_callback_unregister(r->id, MOSQ_EVT_TICK, slot_callbacks[i], NULL);
+	if (r->registered_message_out)
+		mosquitto_callback_unregister(r->id, MOSQ_EVT_MESSAGE_OUT, on_message_out, NULL);
 	rcs_destroy(r->refclock);
 	syn_destroy(r->engine);
 	free(r);

@@ -50,6 +50,15 @@ void rqt_add(struct rqt_table *t, const struct dlc_id *id, int64_t mono_ns)
 	t->next = (t->next + 1) % RQT_CAPACITY;
 }
 
+void rqt_left(struct rqt_table *t, int64_t mono_ns)
+{
+	struct rqt_entry *e = &t->e[(t->next + RQT_CAPACITY - 1) % RQT_CAPACITY];
+
+	/* oldest_ns stays a lower bound of the waiting entries' send times. */
+	if (e->state == RQT_WAITING && mono_ns > e->sent_ns)
+		e->sent_ns = mono_ns;
+}
+
 /* The entry an answer with id refers to, or -1. Ids are unique but for DLC_ID_NONE, which all
  * such entries share: then the one waiting is meant or, with none waiting, the newest, so that
  * a repeated or late answer is still told from an unknown one. */

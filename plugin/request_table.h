@@ -37,6 +37,10 @@ void rqt_destroy(struct rqt_table *t);
 /* Records a request named id, sent at mono_ns. The caller keeps ids unique. */
 void rqt_add(struct rqt_table *t, const struct dlc_id *id, int64_t mono_ns);
 
+/* The newest request, still waiting, left at mono_ns, later than rqt_add recorded: its answer
+ * is timed, and expires, from then. */
+void rqt_left(struct rqt_table *t, int64_t mono_ns);
+
 /* Looks an answer's id up at now_ns without closing it; on RQT_MATCHED gives the send time. */
 enum rqt_match rqt_find(const struct rqt_table *t, const struct dlc_id *id, int64_t now_ns,
                         int64_t *sent_ns);

@@ -25,6 +25,7 @@ struct syn_engine {
 	int64_t last_t1_ms; /* the last request's T1 */
 	uint32_t seq;       /* the last request's number */
 	bool unnamed;       /* the last request awaits syn_request_named */
+	bool leaving;       /* and, named, syn_request_left */
 	unsigned sent_in_burst;
 	unsigned burst_now;         /* requests this poll sends, as the schedule allows */
 	struct est_estimate before; /* the estimate as the poll started */
@@ -170,6 +171,15 @@ void syn_request_named(struct syn_engine *e, const struct dlc_id *id)
 		return;
 	rqt_add(e->requests, id, e->last_send_ns);
 	e->unnamed = false;
+	e->leaving = true;
+}
+
+void syn_request_left(struct syn_engine *e, int64_t raw_ns)
+{
+	if (!e->leaving)
+		return;
+	e->leaving = false;
+	rqt_left(e->requests, raw_ns);
 }
 
 static enum syn_verdict from_status(enum dlc_status st)

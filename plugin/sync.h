@@ -150,6 +150,11 @@ bool syn_request_due(struct syn_engine *e, int64_t raw_ns, int64_t real_ms,
  * answer matches it. */
 void syn_request_named(struct syn_engine *e, const struct dlc_id *id);
 
+/* The request named last left for the platform at raw_ns, later than syn_request_due gave it
+ * (the broker queued it): its exchange is timed from then. Only the first call after a
+ * request was named counts. */
+void syn_request_left(struct syn_engine *e, int64_t raw_ns);
+
 /* Takes an answer the dialect decoded, received at raw_ns (CLOCK_MONOTONIC_RAW) and real
  * (CLOCK_REALTIME, only for the exchange's record and the classic offset of the exchange
  * topic). */

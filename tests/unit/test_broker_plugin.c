@@ -67,7 +67,9 @@ static void gateway_registers_its_tick_slots_and_one_message_callback_and_cleanu
 	CU_ASSERT_PTR_NOT_NULL(ud);
 	CU_ASSERT_EQUAL(stub_registered(MOSQ_EVT_TICK), TKS_SLOTS);
 	CU_ASSERT_EQUAL(stub_registered(MOSQ_EVT_MESSAGE), 1);
-	CU_ASSERT_EQUAL(stub_register_calls(), TKS_SLOTS + 1);
+	/* Mosquitto 2.1's MOSQ_EVT_MESSAGE_OUT (broker_sync.c). */
+	CU_ASSERT_EQUAL(stub_registered(27), 1);
+	CU_ASSERT_EQUAL(stub_register_calls(), TKS_SLOTS + 2);
 	play_stop(ud);
 	check_cleanup_undid_everything();
 	CU_ASSERT_EQUAL(stub_log_containing("iotntp: serve role stopped"), 1);
@@ -117,6 +119,24 @@ static void failed_registration_fails_init_and_leaves_nothing_registered(void)
 	}
 }
 
+static void a_broker_without_message_out_still_runs_the_gateway(void)
+{
+	void *ud;
+
+	/* Mosquitto 2.0 knows no MOSQ_EVT_MESSAGE_OUT (27) and refuses it. */
+	play_fail_next_register(27);
+	CU_ASSERT_EQUAL_FATAL(play_start(&ud, NULL), MOSQ_ERR_SUCCESS);
+	CU_ASSERT_EQUAL(stub_registered(27), 0);
+	CU_ASSERT_EQUAL(stub_registered(MOSQ_EVT_TICK), TKS_SLOTS);
+	CU_ASSERT_EQUAL(stub_log_containing("iotntp: cannot register"), 0);
+	cJSON *st = play_poll(NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_TRUE(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "synced")));
+	cJSON_Delete(st);
+	play_stop(ud);
+	check_cleanup_undid_everything();
+}
+
 int init_broker_plugin_tests(void)
 {
 	static CU_TestInfo tests[] = {
@@ -126,6 +146,7 @@ int init_broker_plugin_tests(void)
 	        gateway_registers_its_tick_slots_and_one_message_callback_and_cleanup_undoes_them),
 	    RUNNER_TEST(serve_role_ticks_only_when_it_publishes_a_status),
 	    RUNNER_TEST(failed_registration_fails_init_and_leaves_nothing_registered),
+	    RUNNER_TEST(a_broker_without_message_out_still_runs_the_gateway),
 	    CU_TEST_INFO_NULL,
 	};
 	return runner_add_suite("broker_plugin", tests);

@@ -279,6 +279,32 @@ static void first_poll_is_due_at_once(void)
 	syn_destroy(e);
 }
 
+static void an_exchange_is_timed_from_when_its_request_left(void)
+{
+	struct syn_engine *e = syn_create(&base_cfg);
+	int64_t id = 0;
+	struct syn_exchange x;
+	char text[DLC_BUF_SIZE];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE_FATAL(request_due(e, 0, real_ms(0), &id));
+	/* The broker sent it 2 ms after the tick that made it (Mosquitto 2.1), once: a second
+	 * word of its leaving changes nothing. */
+	syn_request_left(e, 2 * MS);
+	syn_request_left(e, 5 * MS);
+	snprintf(text, sizeof(text),
+	         "{\"deviceSendTime\":\"%lld\",\"serverRecvTime\":\"%lld\","
+	         "\"serverSendTime\":\"%lld\"}",
+	         (long long)id, (long long)(REAL0_MS + AHEAD_MS + 22),
+	         (long long)(REAL0_MS + AHEAD_MS + 22));
+	struct timespec real = real_ts(42 * MS);
+	CU_ASSERT_EQUAL(deliver(dialect("aliyun"), e, text, 42 * MS, &real), SYN_ACCEPTED);
+	CU_ASSERT_TRUE_FATAL(syn_last_exchange(e, &x));
+	CU_ASSERT_EQUAL(x.sample.rtt_ns, 40 * MS);
+	CU_ASSERT_EQUAL(x.t1_ms, real_ms(2 * MS));
+	syn_destroy(e);
+}
+
 static void burst_sends_burst_requests_spacing_apart(void)
 {
 	/* Unsynchronised, the first burst goes SYN_UNSYNCED_SPACING_NS apart... */
@@ -1440,6 +1466,7 @@ static int init_sync_tests(void)
 {
 	static CU_TestInfo tests[] = {
 	    RUNNER_TEST(first_poll_is_due_at_once),
+	    RUNNER_TEST(an_exchange_is_timed_from_when_its_request_left),
 	    RUNNER_TEST(burst_sends_burst_requests_spacing_apart),
 	    RUNNER_TEST(late_tick_does_not_stretch_the_burst),
 	    RUNNER_TEST(answered_poll_gives_an_estimate_within_its_bound),
