@@ -293,11 +293,11 @@ static int on_message_out(int event, void *event_data, void *userdata)
 	const struct mosquitto_evt_message *m = event_data;
 
 	(void)event;
-	int64_t raw = bck_raw_ns();
+	/* Called for every message the broker sends: the clock is read only for ours. */
 	const char *to = mosquitto_client_id(m->client);
 	if (to != NULL && m->topic != NULL && strcmp(to, r->cfg.bridge_client_id) == 0 &&
 	    strcmp(m->topic, r->cfg.request_topic) == 0)
-		syn_request_left(r->engine, raw);
+		syn_request_left(r->engine, bck_raw_ns());
 	return MOSQ_ERR_SUCCESS;
 }
 
