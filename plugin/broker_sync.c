@@ -399,17 +399,21 @@ struct bsy_role *bsy_start(mosquitto_plugin_id_t *id, const struct opt_config *c
 	if (r->engine == NULL || r->refclock == NULL)
 		goto nomem;
 
+	/* 2.1 only (above): 2.0 refuses an event it does not know (2.0.11's and 2.0.21's
+	 * mosquitto_broker.h end at MOSQ_EVT_DISCONNECT, 10), and needs none. */
+	r->registered_message_out =
+	    mosquitto_callback_register(id, MOSQ_EVT_MESSAGE_OUT, on_message_out, NULL, r) ==
+	    MOSQ_ERR_SUCCESS;
+	/* The slots are for 2.1's loop (tick_slots.h). 2.0 calls every tick callback in every
+	 * pass, so one does there: the others would only cost a call each per pass. */
+	unsigned slots = r->registered_message_out ? TKS_SLOTS : 1;
 	/* In the slots' order: a pass of the broker's loop calls them in the order registered. */
-	for (unsigned i = 0; i < TKS_SLOTS; i++) {
+	for (unsigned i = 0; i < slots; i++) {
 		if (mosquitto_callback_register(id, MOSQ_EVT_TICK, slot_callbacks[i], NULL, r) !=
 		    MOSQ_ERR_SUCCESS)
 			goto noregister;
 		r->slots_registered++;
 	}
-	/* 2.1 only (above): 2.0 refuses an event it does not know, and needs none. */
-	r->registered_message_out =
-	    mosquitto_callback_register(id, MOSQ_EVT_MESSAGE_OUT, on_message_out, NULL, r) ==
-	    MOSQ_ERR_SUCCESS;
 
 	if (cfg->poll_interval_s == 0)
 		mosquitto_log_printf(MOSQ_LOG_NOTICE,

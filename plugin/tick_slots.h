@@ -23,8 +23,9 @@
  * that busy comes soon.
  *
  * Mosquitto 2.0 calls every tick callback in every pass of a loop that sleeps 100 ms at most,
- * and never reads the time asked for (src/plugin.c and src/mux_epoll.c of 2.0.11): the first
- * slot does the work once a pass, as one callback did.
+ * and never reads the time asked for (src/plugin.c and src/mux_epoll.c of 2.0.11): there the
+ * plugin registers slot 0 alone (broker_sync.c tells the brokers apart by MOSQ_EVT_MESSAGE_OUT,
+ * which 2.1 added), and it starts every pass.
  *
  * Limit: 2.1.2 reads those times on CLOCK_REALTIME (libcommon/time_common.c). A step of the
  * system clock back by X holds every slot for X; a step forward only makes them due.

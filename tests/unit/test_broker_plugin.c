@@ -127,7 +127,8 @@ static void a_broker_without_message_out_still_runs_the_gateway(void)
 	play_fail_next_register(27);
 	CU_ASSERT_EQUAL_FATAL(play_start(&ud, NULL), MOSQ_ERR_SUCCESS);
 	CU_ASSERT_EQUAL(stub_registered(27), 0);
-	CU_ASSERT_EQUAL(stub_registered(MOSQ_EVT_TICK), TKS_SLOTS);
+	/* 2.0 calls every tick callback in every pass: one does. */
+	CU_ASSERT_EQUAL(stub_registered(MOSQ_EVT_TICK), 1);
 	CU_ASSERT_EQUAL(stub_log_containing("iotntp: cannot register"), 0);
 	cJSON *st = play_poll(NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
