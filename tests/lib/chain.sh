@@ -24,6 +24,14 @@
 
 CHAIN_PK=${CHAIN_PK:-a1TestProduct}
 CHAIN_DN=${CHAIN_DN:-gateway-01}
+# The platform whose dialect the chain speaks (plugin_opt_platform): aliyun, huawei, tuya or
+# tencent. Both plugins are told it, the gateway gets its identity in that platform's options
+# (CHAIN_PK and CHAIN_DN as Tencent's ProductId and DeviceName, CHAIN_DEVICE_ID as Huawei's
+# device_id and Tuya's deviceId), and the bridge that platform's topics. A test reads the
+# topics from CHAIN_REQUEST_TOPIC and CHAIN_RESPONSE_TOPIC (chain_setup sets them), and any
+# other device's from chain_topics.
+CHAIN_PLATFORM=${CHAIN_PLATFORM:-aliyun}
+CHAIN_DEVICE_ID=${CHAIN_DEVICE_ID:-${CHAIN_PK}_${CHAIN_DN}}
 CHAIN_PIDS=()
 CHAIN_NAMES=()
 # FROM TO pairs a test adds to the replacements in the gateway's and the platform's config.
@@ -46,6 +54,48 @@ chain_test_args() {
 	chain_attempts "$@"
 }
 
+# Sets CHAIN_REQUEST_TOPIC, CHAIN_RESPONSE_TOPIC, CHAIN_REQUEST_FILTER and CHAIN_RESPONSE_FILTER
+# (every device's, to subscribe to), CHAIN_REQUEST_QOS and CHAIN_ID_KIND (how an answer names
+# its request: number, string or none) for the device PRODUCT DEVICE on CHAIN_PLATFORM, PRODUCT
+# "-" where the platform names a device by one id (chain_device_args gives the gateway's). They
+# come from the plugin's own dialects, through tests/tools/dialect_tool (CHAIN_DIALECT_BIN).
+chain_topics() {
+	local out
+	out=$(chain_dialect topics "$1" "$2") || chain_die "no $CHAIN_PLATFORM topics for '$1' '$2'"
+	chain_read_topics <<<"$out"
+}
+
+# Reads dialect_tool's "NAME VALUE" lines of its topics command into the variables above.
+# shellcheck disable=SC2034 # the tests read them
+chain_read_topics() {
+	local name value
+	while read -r name value; do
+		case $name in
+		request_topic) CHAIN_REQUEST_TOPIC=$value ;;
+		response_topic) CHAIN_RESPONSE_TOPIC=$value ;;
+		request_filter) CHAIN_REQUEST_FILTER=$value ;;
+		response_filter) CHAIN_RESPONSE_FILTER=$value ;;
+		request_qos) CHAIN_REQUEST_QOS=$value ;;
+		id_kind) CHAIN_ID_KIND=$value ;;
+		esac
+	done
+}
+
+# The gateway's identity as dialect_tool takes it: PRODUCT DEVICE, or - DEVICE.
+chain_device_args() {
+	case $CHAIN_PLATFORM in
+	aliyun | tencent) echo "$CHAIN_PK $CHAIN_DN" ;;
+	*) echo "- $CHAIN_DEVICE_ID" ;;
+	esac
+}
+
+# dialect_tool COMMAND ARGS... on CHAIN_PLATFORM (see tests/tools/dialect_tool.c).
+chain_dialect() {
+	local cmd=$1
+	shift
+	"$CHAIN_DIALECT_BIN" "$cmd" "$CHAIN_PLATFORM" "$@"
+}
+
 # Runs the calling script (with ARGS) as a child of itself, again while a run is spoiled by
 # this machine's clock (chain_die tells, with CHAIN_EXIT_HOST_CLOCK; see chain_host_clock_moved)
 # and up to CHAIN_ATTEMPTS runs in all, each once the clock is quiet; exits with the last run's
@@ -56,7 +106,7 @@ chain_attempts() {
 	[ -z "${CHAIN_ATTEMPT:-}" ] || return 0
 	local attempt rc
 	for attempt in $(seq 1 "$CHAIN_ATTEMPTS"); do
-		[ -z "${IOTNTP_FIGURES:-}" ] || rm -f "$IOTNTP_FIGURES/$(basename "$0").txt"
+		[ -z "${IOTNTP_FIGURES:-}" ] || rm -f "$(figures_file)"
 		rc=0
 		CHAIN_ATTEMPT=$attempt "$BASH" "$0" "$@" || rc=$?
 		[ "$rc" -eq "$CHAIN_EXIT_HOST_CLOCK" ] || exit "$rc"
@@ -238,6 +288,24 @@ chain_setup() {
 	done
 	id mosquitto >/dev/null 2>&1 || chain_die "user mosquitto does not exist (install mosquitto)"
 	[ -f "$CHAIN_PLUGIN" ] || chain_die "plugin $CHAIN_PLUGIN not built"
+	CHAIN_DIALECT_BIN=${CHAIN_DIALECT_BIN:-$CHAIN_ROOT/build/tests/tools/dialect_tool}
+	if [ -x "$CHAIN_DIALECT_BIN" ]; then
+		# shellcheck disable=SC2046 # PRODUCT DEVICE, two words
+		chain_topics $(chain_device_args)
+	elif [ "$CHAIN_PLATFORM" = aliyun ]; then
+		# A chain built elsewhere (tests/release/run) may have no tools: Alibaba's topics are
+		# the ones the shipped gateway.conf names.
+		chain_read_topics <<-EOF
+			request_topic /ext/ntp/$CHAIN_PK/$CHAIN_DN/request
+			response_topic /ext/ntp/$CHAIN_PK/$CHAIN_DN/response
+			request_filter /ext/ntp/+/+/request
+			response_filter /ext/ntp/+/+/response
+			request_qos 0
+			id_kind number
+		EOF
+	else
+		chain_die "CHAIN_DIALECT_BIN must name the built dialect_tool for platform $CHAIN_PLATFORM, not '$CHAIN_DIALECT_BIN'"
+	fi
 
 	CHAIN_DIR=$(mktemp -d "${CHAIN_TMPDIR:-/tmp}/iotntp-chain.XXXXXX")
 	# The broker drops to user mosquitto before it loads the plugin: it must reach both.
@@ -280,13 +348,21 @@ chain_start_platform_random() {
 	chain_start_platform "$offset"
 }
 
-# Starts the emulated platform with its clock OFFSET s from this machine's.
-chain_start_platform() {
-	CHAIN_PLATFORM_OFFSET=$1
+# Writes the emulated platform's $CHAIN_DIR/platform.conf: the shipped emulator, speaking
+# CHAIN_PLATFORM's dialect.
+chain_render_platform() {
 	chain_render "$CHAIN_ROOT/config/mosquitto/platform-emulator.conf" "$CHAIN_DIR/platform.conf" \
 		"listener 1884 127.0.0.1" "listener $CHAIN_PLATFORM_PORT 127.0.0.1" \
 		"$CHAIN_PLUGIN_PLACEHOLDER" "$CHAIN_PLATFORM_SO" \
+		"plugin_opt_role serve" "plugin_opt_role serve
+plugin_opt_platform $CHAIN_PLATFORM" \
 		"${CHAIN_PLATFORM_EDITS[@]}"
+}
+
+# Starts the emulated platform with its clock OFFSET s from this machine's.
+chain_start_platform() {
+	CHAIN_PLATFORM_OFFSET=$1
+	chain_render_platform
 	# libfaketime shifts only the platform's wall clock; its monotonic clock stays true. It is
 	# preloaded directly, not through the faketime wrapper: the wrapper runs the broker as a
 	# child that signals do not reach, and leaves a named semaphore behind when it is stopped,
@@ -328,11 +404,35 @@ chain_start_chronyd() {
 		chain_die "chronyd socket: $(tail -3 "$CHAIN_DIR/chronyd.log")"
 }
 
+# The edits that make the shipped gateway.conf, written for Alibaba, CHAIN_PLATFORM's: the
+# identity in that platform's options, and its topics in the bridge's lines (requests at the
+# QoS the dialect sends them with).
+chain_platform_edits() {
+	local identity
+	case $CHAIN_PLATFORM in
+	aliyun)
+		CHAIN_PLATFORM_GATEWAY_EDITS=("YourProductKey" "$CHAIN_PK" "YourDeviceName" "$CHAIN_DN")
+		return
+		;;
+	tencent) identity="plugin_opt_product_id $CHAIN_PK
+plugin_opt_device_name $CHAIN_DN" ;;
+	*) identity="plugin_opt_device_id $CHAIN_DEVICE_ID" ;;
+	esac
+	CHAIN_PLATFORM_GATEWAY_EDITS=(
+		"plugin_opt_product_key YourProductKey
+plugin_opt_device_name YourDeviceName" "plugin_opt_platform $CHAIN_PLATFORM
+$identity"
+		"topic /ext/ntp/YourProductKey/YourDeviceName/request out 0"
+		"topic $CHAIN_REQUEST_TOPIC out $CHAIN_REQUEST_QOS"
+		"topic /ext/ntp/YourProductKey/YourDeviceName/response in 0"
+		"topic $CHAIN_RESPONSE_TOPIC in 0")
+}
+
 chain_start_gateway() {
 	mkdir -p "$CHAIN_DIR/gateway.d"
+	chain_platform_edits
 	chain_render "$CHAIN_ROOT/config/mosquitto/gateway.conf" "$CHAIN_DIR/gateway.d/iotntp.conf" \
-		"YourProductKey" "$CHAIN_PK" \
-		"YourDeviceName" "$CHAIN_DN" \
+		"${CHAIN_PLATFORM_GATEWAY_EDITS[@]}" \
 		"platform.example.com:1883" "127.0.0.1:${CHAIN_BRIDGE_PORT:-$CHAIN_PLATFORM_PORT}" \
 		"$CHAIN_PLUGIN_PLACEHOLDER" "$CHAIN_DIR/mosquitto_iotntp.so" \
 		"/run/chrony.iotntp.sock" "$(chain_refclock_path)" \
