@@ -5,14 +5,15 @@
  * a forged time, as an attacker on the LAN would.
  *
  *   impostor --port PORT --id ID --topic TOPIC [--topic TOPIC ...] --shift-ms MS --qos Q
- *            --seconds S [--max-answers N] [--host HOST] [--reconnect]
+ *            --seconds S [--max-answers N] [--host HOST] [--reconnect] [--platform P]
  *
  * It connects as ID with a clean session (Mosquitto 2.0 then closes any connection holding ID)
- * and subscribes to each TOPIC (wildcards allowed) at QoS 0. For every message on a topic whose
- * last level is "request" and whose payload has a deviceSendTime, it publishes at once, at QoS
- * Q, on the same topic with "response" as the last level:
- *   {"deviceSendTime":"<echoed>","serverRecvTime":"<ms>","serverSendTime":"<ms>"}
- * where <ms> is this machine's CLOCK_REALTIME in milliseconds plus MS (which may be negative).
+ * and subscribes to each TOPIC (wildcards allowed) at QoS 0. For every message that is a time
+ * request of platform P (aliyun by default: plugin/dialect_P.c reads it) on some device's
+ * request topic, it publishes at once, at QoS Q, on that device's response topic the answer
+ * the platform would give, echoing what names the request (Alibaba's deviceSendTime, say),
+ * with both server stamps this machine's CLOCK_REALTIME in milliseconds plus MS (which may be
+ * negative).
  * A request delivered again within 2 s (it matched two of the subscriptions) is answered once.
  *
  * It prints a line when it connects, subscribes, is disconnected and reconnects. At the end it
@@ -42,12 +43,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "dialect.h"
 #include "mqtt_tool.h"
 
 #define IMP_MAX_TOPICS    16
 #define IMP_MAX_RESPONSES 32
-#define IMP_TOPIC_SIZE    256
-#define IMP_PAYLOAD_SIZE  160
+#define IMP_TOPIC_SIZE    DLC_TOPIC_SIZE
 #define IMP_INFLIGHT      1024
 #define IMP_RECENT        64
 #define IMP_DUP_WINDOW_NS (2 * 1000000000LL)
@@ -55,7 +56,6 @@
 #define IMP_RETRY_NS      (1 * 1000000000LL)
 #define IMP_LOOP_MS       100
 #define IMP_KEEPALIVE_S   60
-#define IMP_MAX_ID_DIGITS 19
 
 struct imp_response_topic {
 	char topic[IMP_TOPIC_SIZE];
@@ -77,6 +77,7 @@ struct imp_run {
 	const char *host;
 	int port;
 	const char *id;
+	const struct dlc_dialect *dialect;
 	const char *topics[IMP_MAX_TOPICS];
 	int topic_count;
 	int64_t shift_ms;
@@ -141,45 +142,6 @@ static bool seen_recently(struct imp_run *r, uint64_t hash, int64_t now)
 	r->recent[r->recent_next] = (struct imp_recent){hash, now};
 	r->recent_next = (r->recent_next + 1) % IMP_RECENT;
 	return false;
-}
-
-/* The digits of the payload's deviceSendTime, string or number; false if there are none. */
-static bool device_send_time(const char *payload, int len, char *out, size_t size)
-{
-	static const char key[] = "\"deviceSendTime\"";
-	const char *end = payload + len;
-	const char *p = payload;
-	size_t n = 0;
-
-	for (; p + sizeof(key) - 1 <= end; p++) {
-		if (memcmp(p, key, sizeof(key) - 1) == 0)
-			break;
-	}
-	if (p + sizeof(key) - 1 > end)
-		return false;
-	p += sizeof(key) - 1;
-	while (p < end && (*p == ' ' || *p == ':' || *p == '"'))
-		p++;
-	while (p < end && *p >= '0' && *p <= '9' && n + 1 < size && n < IMP_MAX_ID_DIGITS)
-		out[n++] = *p++;
-	out[n] = '\0';
-	return n > 0;
-}
-
-/* TOPIC with its last level "request" replaced by "response"; false for any other topic. */
-static bool response_topic(const char *topic, char *out, size_t size)
-{
-	const char *last = strrchr(topic, '/');
-	size_t prefix;
-
-	if (last == NULL || strcmp(last, "/request") != 0)
-		return false;
-	prefix = (size_t)(last - topic);
-	if (prefix + sizeof("/response") > size)
-		return false;
-	memcpy(out, topic, prefix);
-	memcpy(out + prefix, "/response", sizeof("/response"));
-	return true;
 }
 
 /* The index of TOPIC's counters, or -1 once the table is full (then only the totals count). */
@@ -275,15 +237,16 @@ static void on_publish(struct mosquitto *mosq, void *obj, int mid)
 static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *m)
 {
 	struct imp_run *r = obj;
-	char topic[IMP_TOPIC_SIZE];
-	char id[IMP_MAX_ID_DIGITS + 1];
-	char answer[IMP_PAYLOAD_SIZE];
+	const struct dlc_dialect *d = r->dialect;
+	char topic[DLC_TOPIC_SIZE];
+	char answer[DLC_BUF_SIZE];
+	struct dlc_request req;
 	int mid = 0;
 
 	if (r->max_answers != 0 && r->answers >= r->max_answers)
 		return;
-	if (!response_topic(m->topic, topic, sizeof(topic)) ||
-	    !device_send_time(m->payload, m->payloadlen, id, sizeof(id)))
+	if (m->payloadlen < 0 || !d->reply_topic(m->topic, topic, sizeof(topic)) ||
+	    d->decode_request(m->payload, (size_t)m->payloadlen, &req) != DLC_OK)
 		return;
 	if (seen_recently(r, request_hash(m->topic, m->payload, m->payloadlen), tool_mono_ns())) {
 		r->duplicates++;
@@ -291,11 +254,8 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 	}
 	r->requests++;
 	int64_t forged = real_ms() + r->shift_ms;
-	int n = snprintf(answer, sizeof(answer),
-	                 "{\"deviceSendTime\":\"%s\",\"serverRecvTime\":\"%" PRId64
-	                 "\",\"serverSendTime\":\"%" PRId64 "\"}",
-	                 id, forged, forged);
-	if (n < 0 || (size_t)n >= sizeof(answer))
+	int n = d->encode_response(&req, forged, forged, answer, sizeof(answer));
+	if (n < 0)
 		return;
 	int rc = mosquitto_publish(mosq, &mid, topic, n, answer, r->qos, false);
 	if (rc != MOSQ_ERR_SUCCESS) {
@@ -314,7 +274,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: impostor --port PORT --id ID --topic TOPIC [--topic TOPIC ...] "
 	                "--shift-ms MS --qos 0|1|2 --seconds S [--max-answers N] [--host HOST] "
-	                "[--reconnect]\n");
+	                "[--reconnect] [--platform aliyun|huawei|tuya|tencent]\n");
 	return 2;
 }
 
@@ -330,6 +290,7 @@ static int parse_args(struct imp_run *r, int argc, char **argv)
 	    {"max-answers", required_argument, NULL, 'n'},
 	    {"host", required_argument, NULL, 'h'},
 	    {"reconnect", no_argument, NULL, 'r'},
+	    {"platform", required_argument, NULL, 'P'},
 	    {NULL, 0, NULL, 0},
 	};
 	bool have_shift = false, have_qos = false;
@@ -337,6 +298,7 @@ static int parse_args(struct imp_run *r, int argc, char **argv)
 	int o;
 
 	r->host = "127.0.0.1";
+	r->dialect = dlc_find("aliyun");
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p':
@@ -381,6 +343,11 @@ static int parse_args(struct imp_run *r, int argc, char **argv)
 			break;
 		case 'r':
 			r->reconnect = true;
+			break;
+		case 'P':
+			r->dialect = dlc_find(optarg);
+			if (r->dialect == NULL)
+				return -1;
 			break;
 		default:
 			return -1;
