@@ -55,8 +55,9 @@ chain_test_args() {
 }
 
 # Sets CHAIN_REQUEST_TOPIC, CHAIN_RESPONSE_TOPIC, CHAIN_REQUEST_FILTER and CHAIN_RESPONSE_FILTER
-# (every device's, to subscribe to), CHAIN_REQUEST_QOS and CHAIN_ID_KIND (how an answer names
-# its request: number, string or none) for the device PRODUCT DEVICE on CHAIN_PLATFORM, PRODUCT
+# (every device's, to subscribe to), CHAIN_REQUEST_QOS, CHAIN_ID_KIND (how an answer names its
+# request: number, string or none) and CHAIN_RESPONSE_SHARED (1 where the response topic carries
+# the platform's other services too) for the device PRODUCT DEVICE on CHAIN_PLATFORM, PRODUCT
 # "-" where the platform names a device by one id (chain_device_args gives the gateway's). They
 # come from the plugin's own dialects, through tests/tools/dialect_tool (CHAIN_DIALECT_BIN).
 chain_topics() {
@@ -77,6 +78,7 @@ chain_read_topics() {
 		response_filter) CHAIN_RESPONSE_FILTER=$value ;;
 		request_qos) CHAIN_REQUEST_QOS=$value ;;
 		id_kind) CHAIN_ID_KIND=$value ;;
+		response_shared) CHAIN_RESPONSE_SHARED=$value ;;
 		esac
 	done
 }
@@ -302,6 +304,7 @@ chain_setup() {
 			response_filter /ext/ntp/+/+/response
 			request_qos 0
 			id_kind number
+			response_shared 0
 		EOF
 	else
 		chain_die "CHAIN_DIALECT_BIN must name the built dialect_tool for platform $CHAIN_PLATFORM, not '$CHAIN_DIALECT_BIN'"

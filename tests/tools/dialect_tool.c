@@ -6,8 +6,10 @@
  *
  *   dialect_tool topics PLATFORM PRODUCT DEVICE
  *       prints "name value" lines: request_topic, response_topic, request_filter and
- *       response_filter (every device's, as subscription filters), request_qos and id_kind
- *       (none, number, string). PRODUCT is "-" on a platform that names devices by one id.
+ *       response_filter (every device's, as subscription filters), request_qos, id_kind
+ *       (none, number, string) and response_shared (1 where the response topic carries the
+ *       platform's other services too). PRODUCT is "-" on a platform that names devices by
+ *       one id.
  *   dialect_tool request PLATFORM T1_MS SEQ
  *       prints a request sent at T1_MS, as the gateway writes it.
  *   dialect_tool answer PLATFORM T2_MS T3_MS REQUEST
@@ -113,8 +115,9 @@ static int topics(const struct dlc_dialect *d, const char *product, const char *
 	    filter(d, DLC_RESPONSE, resp_f, sizeof(resp_f)) < 0)
 		return 1;
 	printf("request_topic %s\nresponse_topic %s\nrequest_filter %s\nresponse_filter %s\n"
-	       "request_qos %d\nid_kind %s\n",
-	       req, resp, req_f, resp_f, d->request_qos, id_kind_name(d->id_kind));
+	       "request_qos %d\nid_kind %s\nresponse_shared %d\n",
+	       req, resp, req_f, resp_f, d->request_qos, id_kind_name(d->id_kind),
+	       d->shared_topic[DLC_RESPONSE] ? 1 : 0);
 	return 0;
 }
 
