@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Hostile: a local client floods the gateway with forged platform answers while the plugin is
-# synced. The answers are plausible (the platform's time 10 s off either way, whole ms, as
-# strings) and aim at requests still outstanding, guessing a deviceSendTime near the current
-# time: a local subscriber to the gateway's request topic reads none of the plugin's requests,
+# synced. The answers are plausible (the platform's own form, its time 10 s off either way,
+# whole ms) and aim at requests still outstanding, guessing a send time near the current time
+# (Alibaba's deviceSendTime, say): a local subscriber to the gateway's request topic reads none of the plugin's requests,
 # which go to the bridge's client id alone. None may move the time: a tap on chronyd's socket
 # counts every sample chronyd gets, and none may be off the platform; the plugin counts each
 # forged answer as local_client; no subscriber receives one; a LAN client still gets the
 # platform's time. (A client that holds the bridge's id gets the real requests:
-# bridge_id_takeover_cannot_move_time.sh.)
+# bridge_id_takeover_cannot_move_time.sh.) In the dialect of CHAIN_PLATFORM (tests/lib/chain.sh),
+# Alibaba's by default.
 #   local_flood_cannot_move_time.sh REPO_ROOT PLUGIN_SO
 set -euo pipefail
 # shellcheck source=../lib/chain.sh
@@ -22,10 +23,10 @@ FLOOD_S=20     # seconds of flooding at most
 BATCH=20       # answers per batch, one batch every 0.2 s: about 100 per second
 chain_poll_every "$POLL_S"
 chain_use_tap
-request_topic=/ext/ntp/$CHAIN_PK/$CHAIN_DN/request
-response_topic=/ext/ntp/$CHAIN_PK/$CHAIN_DN/response
 
 chain_setup
+request_topic=$CHAIN_REQUEST_TOPIC
+response_topic=$CHAIN_RESPONSE_TOPIC
 chain_start_platform_random
 chain_start_chronyd
 chain_start_tap
@@ -49,8 +50,14 @@ before_samples=$(chain_field "$status" samples_to_chrony)
 before_tapped=$(chain_tapped_samples)
 platform_ms=$(awk -v o="$CHAIN_PLATFORM_OFFSET" 'BEGIN { printf "%d", o * 1000 }')
 
+# The platform's answer with placeholders: the send time it names its request by, and the
+# server's two stamps, replaced for each forged answer; "seq":N marks it as forged.
+DST_MARK=3333333333333
+SRV_MARK=2222222222222
+template=$(chain_dialect answer "$SRV_MARK" "$SRV_MARK" "$(chain_dialect request "$DST_MARK" 1)")
+template="{\"seq\":SEQ,${template#\{}"
 forge() {
-	local i=0 n end now dst srv
+	local i=0 n end now dst srv line
 	end=$((SECONDS + FLOOD_S))
 	while [ "$i" -lt "$FLOOD_MAX" ] && [ "$SECONDS" -lt "$end" ]; do
 		for ((n = 0; n < BATCH && i < FLOOD_MAX; n++, i++)); do
@@ -62,8 +69,9 @@ forge() {
 			else
 				srv=$((now + platform_ms - 10000))
 			fi
-			printf '{"deviceSendTime":"%s","serverRecvTime":"%s","serverSendTime":"%s","seq":%d}\n' \
-				"$dst" "$srv" "$srv" "$i"
+			line=${template/SEQ/$i}
+			line=${line//$DST_MARK/$dst}
+			printf '%s\n' "${line//$SRV_MARK/$srv}"
 		done
 		sleep 0.2 # pacing, so the flood spans several polls
 	done
