@@ -233,6 +233,7 @@ for qos in 0 1; do
 done
 chain_log "LAN device: $lan_answers answers, $lan_forged forged, worst genuine ${lan_worst_ms} ms;" \
 	"the impostor answered $lan_impostor of its requests; watcher: $watched answers, $watched_forged forged"
+figures_add lan_device_answers "$lan_answers"
 [ "$lan_answers" -gt 0 ] || chain_fail_later "the LAN device got no answer at all"
 [ "$lan_impostor" -gt 0 ] || chain_fail_later "the impostor answered none of the LAN device's requests: its check proves nothing"
 [ "$lan_forged" -eq 0 ] ||

@@ -20,11 +20,12 @@ figures_add() {
 	echo "$key $n" >>"$(figures_file)"
 }
 
-# Sums KEY over the figures of the tests that ran on PLATFORM; prints 0 when there are none.
+# Sums KEY over the figures of the tests that ran on PLATFORM; prints "none" when no test
+# recorded it (a run of some tests alone), rather than a 0 that would look counted.
 figures_sum_platform() {
 	local platform=$1 key=$2
 	cat "${IOTNTP_FIGURES:?}"/*."$platform".txt 2>/dev/null |
-		awk -v k="$key" '$1 == k { s += $2 } END { printf "%d", s }'
+		awk -v k="$key" '$1 == k { s += $2; n++ } END { if (n) printf "%d", s; else printf "none" }'
 }
 
 # The last value of KEY recorded on PLATFORM, as it was recorded (not summed: a figure such as
@@ -32,7 +33,7 @@ figures_sum_platform() {
 figures_last_platform() {
 	local platform=$1 key=$2
 	cat "${IOTNTP_FIGURES:?}"/*."$platform".txt 2>/dev/null |
-		awk -v k="$key" '$1 == k { v = $2 } END { print (v == "" ? "none" : v) }'
+		awk -v k="$key" '$1 == k { v = $2 } END { printf "%s", (v == "" ? "none" : v) }'
 }
 
 # Sums every KEY over all recorded figures; prints 0 when there are none.
