@@ -95,7 +95,13 @@ chain_device_args() {
 chain_dialect() {
 	local cmd=$1
 	shift
+	chain_has_dialect || chain_die "no dialect_tool runs here"
 	"$CHAIN_DIALECT_BIN" "$cmd" "$CHAIN_PLATFORM" "$@"
+}
+
+# Whether dialect_tool runs here (chain_setup tells).
+chain_has_dialect() {
+	[ -n "${CHAIN_DIALECT_BIN:-}" ]
 }
 
 # Runs the calling script (with ARGS) as a child of itself, again while a run is spoiled by
@@ -291,12 +297,14 @@ chain_setup() {
 	id mosquitto >/dev/null 2>&1 || chain_die "user mosquitto does not exist (install mosquitto)"
 	[ -f "$CHAIN_PLUGIN" ] || chain_die "plugin $CHAIN_PLUGIN not built"
 	CHAIN_DIALECT_BIN=${CHAIN_DIALECT_BIN:-$CHAIN_ROOT/build/tests/tools/dialect_tool}
-	if [ -x "$CHAIN_DIALECT_BIN" ]; then
+	if [ -x "$CHAIN_DIALECT_BIN" ] && "$CHAIN_DIALECT_BIN" topics aliyun p d >/dev/null 2>&1; then
 		# shellcheck disable=SC2046 # PRODUCT DEVICE, two words
 		chain_topics $(chain_device_args)
 	elif [ "$CHAIN_PLATFORM" = aliyun ]; then
-		# A chain built elsewhere (tests/release/run) may have no tools: Alibaba's topics are
-		# the ones the shipped gateway.conf names.
+		# A chain in a system of another architecture (tests/release/run) cannot run this
+		# machine's tools: Alibaba's topics are the ones the shipped gateway.conf names, and
+		# chain_has_dialect tells the test it has no dialect_tool.
+		CHAIN_DIALECT_BIN=
 		chain_read_topics <<-EOF
 			request_topic /ext/ntp/$CHAIN_PK/$CHAIN_DN/request
 			response_topic /ext/ntp/$CHAIN_PK/$CHAIN_DN/response
@@ -352,13 +360,16 @@ chain_start_platform_random() {
 }
 
 # Writes the emulated platform's $CHAIN_DIR/platform.conf: the shipped emulator, speaking
-# CHAIN_PLATFORM's dialect.
+# CHAIN_PLATFORM's dialect (Alibaba's as shipped, by the plugin's default).
 chain_render_platform() {
+	local dialect=()
+	[ "$CHAIN_PLATFORM" = aliyun ] ||
+		dialect=("plugin_opt_role serve" "plugin_opt_role serve
+plugin_opt_platform $CHAIN_PLATFORM")
 	chain_render "$CHAIN_ROOT/config/mosquitto/platform-emulator.conf" "$CHAIN_DIR/platform.conf" \
 		"listener 1884 127.0.0.1" "listener $CHAIN_PLATFORM_PORT 127.0.0.1" \
 		"$CHAIN_PLUGIN_PLACEHOLDER" "$CHAIN_PLATFORM_SO" \
-		"plugin_opt_role serve" "plugin_opt_role serve
-plugin_opt_platform $CHAIN_PLATFORM" \
+		"${dialect[@]}" \
 		"${CHAIN_PLATFORM_EDITS[@]}"
 }
 
