@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "json_plain.h"
+
 /* Doubles hold every integer below 2^53 exactly; from there on a JSON number may have been
  * rounded and is not trusted. */
 #define CDC_MAX_EXACT_DOUBLE 9007199254740992.0
@@ -54,72 +56,9 @@ enum cdc_status cdc_read_ms(const cJSON *item, bool allow_string, size_t max_dig
 	return CDC_BAD_VALUE;
 }
 
-static bool timestamp_key(const char *key, size_t n)
-{
-	/* An escaped key may decode to one of ours: check its value as if it were. */
-	if (memchr(key, '\\', n) != NULL)
-		return true;
-	return (n == 14 && memcmp(key, "deviceSendTime", n) == 0) ||
-	       (n == 14 && memcmp(key, "serverRecvTime", n) == 0) ||
-	       (n == 14 && memcmp(key, "serverSendTime", n) == 0);
-}
-
-static bool plain_integer(const char *s, size_t n)
-{
-	if (n == 0 || (s[0] == '0' && n > 1))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	}
-	return true;
-}
-
-/*
- * cJSON turns 1e12, 1000000000000.0 and -0 into the same double, so the text is checked: a
- * timestamp written as a JSON number must be plain digits. The payload has already parsed, so
- * this scan only needs to track strings, nesting and the member name.
- */
-static bool numbers_are_plain(const char *text, size_t len)
-{
-	const char *key = NULL;
-	size_t key_len = 0;
-	int depth = 0;
-	bool after_colon = false;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = text[i];
-		if (c == '"') {
-			size_t start = ++i;
-			while (i < len && text[i] != '"')
-				i += text[i] == '\\' ? 2 : 1;
-			if (depth == 1 && !after_colon) {
-				key = text + start;
-				key_len = i - start;
-			}
-			after_colon = false;
-		} else if (c == '{' || c == '[') {
-			depth++;
-			after_colon = false;
-		} else if (c == '}' || c == ']') {
-			depth--;
-		} else if (c == ':') {
-			after_colon = true;
-		} else if (c == ',') {
-			after_colon = false;
-		} else if (c == '-' || c == '+' || (c >= '0' && c <= '9')) {
-			size_t start = i;
-			while (i + 1 < len && strchr("0123456789+-.eE", text[i + 1]) != NULL)
-				i++;
-			if (depth == 1 && after_colon && key != NULL &&
-			    timestamp_key(key, key_len) &&
-			    !plain_integer(text + start, i - start + 1))
-				return false;
-			after_colon = false;
-		}
-	}
-	return true;
-}
+/* Alibaba's timestamps: members of the top object. */
+static const struct jpl_stamp stamps[] = {
+    {"deviceSendTime", 1}, {"serverRecvTime", 1}, {"serverSendTime", 1}};
 
 /* The payload's size has been checked; one object, its timestamps written plainly. */
 static cJSON *parse_object(const void *payload, size_t len, enum cdc_status *status)
@@ -139,7 +78,7 @@ static cJSON *parse_object(const void *payload, size_t len, enum cdc_status *sta
 		*status = CDC_NOT_JSON;
 		return NULL;
 	}
-	if (!numbers_are_plain(text, len)) {
+	if (!jpl_stamps_plain(text, len, stamps, sizeof(stamps) / sizeof(stamps[0]))) {
 		cJSON_Delete(root);
 		*status = CDC_BAD_VALUE;
 		return NULL;

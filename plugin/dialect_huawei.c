@@ -42,6 +42,10 @@
 #define HW_REQUEST  "time_sync_request"
 #define HW_RESPONSE "time_sync_response"
 
+/* Its timestamps' members: in paras, of an event in services, in the top object. */
+static const struct jpl_stamp stamps[] = {
+    {"device_send_time", 4}, {"server_recv_time", 4}, {"server_send_time", 4}};
+
 static const struct dlj_shape shape[2] = {
     [DLC_REQUEST] = {"$oc/devices/", 1, "/sys/events/up"},
     [DLC_RESPONSE] = {"$oc/devices/", 1, "/sys/events/down"},
@@ -144,7 +148,7 @@ static enum dlc_status decode_response(const void *payload, size_t len, struct d
 {
 	enum dlc_status st;
 	struct dlc_answer a = {.id = {.kind = DLC_ID_NUMBER}, .has_t1 = true};
-	cJSON *root = dlj_parse(payload, len, &st);
+	cJSON *root = dlj_parse(payload, len, stamps, sizeof(stamps) / sizeof(stamps[0]), &st);
 	if (root == NULL)
 		return st;
 	const cJSON *p = paras_of(root, DLC_RESPONSE, &st);
@@ -169,7 +173,7 @@ static enum dlc_status decode_request(const void *payload, size_t len, struct dl
 {
 	enum dlc_status st;
 	struct dlc_request r = {.id = {.kind = DLC_ID_NUMBER}, .has_t1 = true};
-	cJSON *root = dlj_parse(payload, len, &st);
+	cJSON *root = dlj_parse(payload, len, stamps, sizeof(stamps) / sizeof(stamps[0]), &st);
 	if (root == NULL)
 		return st;
 	const cJSON *p = paras_of(root, DLC_REQUEST, &st);

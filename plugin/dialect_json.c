@@ -82,9 +82,17 @@ static cJSON *parse(const void *payload, size_t len, size_t max, bool fold, enum
 	return root;
 }
 
-cJSON *dlj_parse(const void *payload, size_t len, enum dlc_status *st)
+cJSON *dlj_parse(const void *payload, size_t len, const struct jpl_stamp stamps[], size_t n,
+                 enum dlc_status *st)
 {
-	return parse(payload, len, DLC_MAX_PAYLOAD, false, st);
+	cJSON *root = parse(payload, len, DLC_MAX_PAYLOAD, false, st);
+
+	if (root != NULL && !jpl_stamps_plain(payload, len, stamps, n)) {
+		cJSON_Delete(root);
+		*st = DLC_BAD_VALUE;
+		return NULL;
+	}
+	return root;
 }
 
 enum dlc_owner dlj_owner(const void *payload, size_t len, enum dlc_direction dir,

@@ -13,11 +13,14 @@
 #include <stdint.h>
 
 #include "dialect.h"
+#include "json_plain.h"
 
 /* Parses one JSON object of at most DLC_MAX_PAYLOAD bytes, nothing after it but white space,
- * no object in it naming a member twice; NULL with *st set otherwise. The caller deletes the
- * tree. */
-cJSON *dlj_parse(const void *payload, size_t len, enum dlc_status *st);
+ * no object in it naming a member twice (else DLC_NOT_JSON), whose timestamps, stamps[0..n-1],
+ * are written as plain integers where they are numbers (else DLC_BAD_VALUE); NULL with *st
+ * set otherwise. The caller deletes the tree. */
+cJSON *dlj_parse(const void *payload, size_t len, const struct jpl_stamp stamps[], size_t n,
+                 enum dlc_status *st);
 
 /* Whose a payload on a shared topic of direction dir is: DLC_OWNER_UNKNOWN unless it is one
  * JSON object of at most DLC_MAX_SHARED bytes whose members' names differ even without regard
@@ -29,7 +32,8 @@ enum dlc_owner dlj_owner(const void *payload, size_t len, enum dlc_direction dir
  * without regard to case: the owner tests' reading, laxer than any reader's. */
 bool dlj_string_is_nocase(const cJSON *obj, const char *key, const char *want);
 
-/* Reads a ms count: a JSON integer below 2^53 (where a double is exact) or, where allowed, a
+/* Reads a ms count: a JSON integer below 2^53 (where a double is exact; dlj_parse has checked
+ * how it was written) or, where allowed, a
  * string of at most 18 digits without a leading zero; *quoted tells which (NULL: not wanted). */
 enum dlc_status dlj_ms(const cJSON *item, bool allow_string, int64_t *out, bool *quoted);
 

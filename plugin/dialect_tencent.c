@@ -38,6 +38,9 @@
 #define TC_PRODUCT_MAX 32
 #define TC_DEVICE_MAX  48
 
+/* Its timestamps' members, all in the top object. */
+static const struct jpl_stamp stamps[] = {{"time", 1}, {"ntptime1", 1}, {"ntptime2", 1}};
+
 static const struct dlj_shape shape[2] = {
     [DLC_REQUEST] = {"$sys/operation/", 2, ""},
     [DLC_RESPONSE] = {"$sys/operation/result/", 2, ""},
@@ -130,7 +133,7 @@ static enum dlc_status decode_response(const void *payload, size_t len, struct d
 {
 	enum dlc_status st;
 	struct dlc_answer a = {.id = {.kind = DLC_ID_NONE}, .has_t1 = false};
-	cJSON *root = dlj_parse(payload, len, &st);
+	cJSON *root = dlj_parse(payload, len, stamps, sizeof(stamps) / sizeof(stamps[0]), &st);
 	if (root == NULL)
 		return st;
 	if (!carries_ntp(root)) {
@@ -155,7 +158,7 @@ static enum dlc_status decode_response(const void *payload, size_t len, struct d
 static enum dlc_status decode_request(const void *payload, size_t len, struct dlc_request *out)
 {
 	enum dlc_status st;
-	cJSON *root = dlj_parse(payload, len, &st);
+	cJSON *root = dlj_parse(payload, len, stamps, sizeof(stamps) / sizeof(stamps[0]), &st);
 	if (root == NULL)
 		return st;
 	st = asks_for_time(root) ? DLC_OK : DLC_NOT_OURS;

@@ -38,6 +38,9 @@
 /* Integers from here on are not exact in a double, and no JSON number carries them. */
 #define TUYA_EXACT_MAX (INT64_C(1) << 53)
 
+/* Its timestamps' members: the message's time, and those in data. */
+static const struct jpl_stamp stamps[] = {{"time", 1}, {"dst", 2}, {"srt", 2}, {"sst", 2}};
+
 static const struct dlj_shape shape[2] = {
     [DLC_REQUEST] = {"tylink/", 1, "/ext/time/request"},
     [DLC_RESPONSE] = {"tylink/", 1, "/ext/time/response"},
@@ -135,7 +138,7 @@ static enum dlc_status decode_response(const void *payload, size_t len, struct d
 {
 	enum dlc_status st;
 	struct dlc_answer a = {0};
-	cJSON *root = dlj_parse(payload, len, &st);
+	cJSON *root = dlj_parse(payload, len, stamps, sizeof(stamps) / sizeof(stamps[0]), &st);
 	if (root == NULL)
 		return st;
 	const cJSON *data = ntp_data(root);
@@ -167,7 +170,7 @@ static enum dlc_status decode_request(const void *payload, size_t len, struct dl
 {
 	enum dlc_status st;
 	struct dlc_request r = {.has_t1 = true};
-	cJSON *root = dlj_parse(payload, len, &st);
+	cJSON *root = dlj_parse(payload, len, stamps, sizeof(stamps) / sizeof(stamps[0]), &st);
 	if (root == NULL)
 		return st;
 	const cJSON *data = ntp_data(root);

@@ -609,6 +609,86 @@ static void owners_are_told_up_to_the_shared_limit_and_unknown_beyond(void)
 
 /* ---- malformed payloads ---- */
 
+/* cJSON reads 1e12, 1000000000000.0 and 1000000000000 alike: the text is what tells. */
+static void timestamps_not_written_as_plain_integers_are_refused_in_every_dialect(void)
+{
+	/* Each dialect's answer, and its request where a device sends a time, with one
+	 * timestamp left to fill in: %s. */
+	static const struct {
+		const char *dialect;
+		bool is_request;
+		const char *text;
+	} cases[] = {
+	    {"aliyun", false,
+	     "{\"deviceSendTime\":%s,\"serverRecvTime\":1795554000000,"
+	     "\"serverSendTime\":1795554000002}"},
+	    {"huawei", false,
+	     "{\"services\":[{\"service_id\":\"$time_sync\",\"event_type\":\"time_sync_response\","
+	     "\"paras\":{\"device_send_time\":1795554000000,\"server_recv_time\":%s,"
+	     "\"server_send_time\":1795554000002}}]}"},
+	    {"huawei", true,
+	     "{\"services\":[{\"service_id\":\"$time_sync\",\"event_type\":\"time_sync_request\","
+	     "\"paras\":{\"device_send_time\":%s}}]}"},
+	    {"tuya", false,
+	     "{\"msgId\":\"m\",\"data\":{\"bizType\":\"NTP\",\"dst\":1795554000000,\"srt\":"
+	     "1795554000001,\"sst\":%s}}"},
+	    {"tuya", false,
+	     "{\"msgId\":\"m\",\"time\":%s,\"data\":{\"bizType\":\"NTP\",\"dst\":1795554000000,"
+	     "\"srt\":1795554000001,\"sst\":1795554000002}}"},
+	    {"tuya", true,
+	     "{\"msgId\":\"m\",\"time\":1795554000,\"data\":{\"bizType\":\"NTP\",\"dst\":%s}}"},
+	    {"tencent", false,
+	     "{\"type\":\"get\",\"time\":1795554000,\"ntptime1\":%s,\"ntptime2\":1795554000002}"},
+	    {"tencent", false,
+	     "{\"type\":\"get\",\"time\":%s,\"ntptime1\":1795554000001,\"ntptime2\":"
+	     "1795554000002}"},
+	};
+	/* The value plain, then written otherwise; "time" in seconds where it is one. */
+	static const char *const plain_ms[] = {"1795554000001", "1.795554000001e12",
+	                                       "1795554000001.0", "1795554000001E0",
+	                                       "17955540000010e-1"};
+	static const char *const plain_s[] = {"1795554000", "1.795554e9", "1795554000.0",
+	                                      "1795554000e0", "17955540000E-1"};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		const struct dlc_dialect *d = d_of(cases[c].dialect);
+		bool seconds = strstr(cases[c].text, "\"time\":%s") != NULL;
+		for (size_t v = 0; v < sizeof(plain_ms) / sizeof(plain_ms[0]); v++) {
+			const char *hole = strstr(cases[c].text, "%s");
+			char text[512];
+			snprintf(text, sizeof(text), "%.*s%s%s", (int)(hole - cases[c].text),
+			         cases[c].text, seconds ? plain_s[v] : plain_ms[v], hole + 2);
+			struct dlc_answer a;
+			struct dlc_request r;
+			enum dlc_status st =
+			    cases[c].is_request ? request(d, text, &r) : answer(d, text, &a);
+			enum dlc_status want = v == 0 ? DLC_OK : DLC_BAD_VALUE;
+			CU_ASSERT_EQUAL(st, want);
+			if (st != want)
+				fprintf(stderr, "%s: %d\n", text, st);
+		}
+	}
+}
+
+/* Numbers that are not timestamps are not the time service's business. */
+static void other_numbers_may_be_written_as_json_allows(void)
+{
+	struct dlc_answer a;
+
+	CU_ASSERT_EQUAL(answer(d_of("tencent"),
+	                       "{\"type\":\"get\",\"code\":-1.5e0,\"time\":1795554000,\"ntptime1\":"
+	                       "1795554000001,\"ntptime2\":1795554000002}",
+	                       &a),
+	                DLC_OK);
+	/* A member of the same name deeper down is another member. */
+	CU_ASSERT_EQUAL(
+	    answer(d_of("tuya"),
+	           "{\"msgId\":\"m\",\"data\":{\"bizType\":\"NTP\",\"dst\":1795554000000,"
+	           "\"srt\":1795554000001,\"sst\":1795554000002,\"x\":{\"sst\":1e3}}}",
+	           &a),
+	    DLC_OK);
+}
+
 static void malformed_answers_are_refused_with_a_status(void)
 {
 	struct dlc_answer a;
@@ -1316,6 +1396,8 @@ static CU_TestInfo tests[] = {
     RUNNER_TEST(the_owner_is_told_without_regard_to_case),
     RUNNER_TEST(owners_are_told_up_to_the_shared_limit_and_unknown_beyond),
     RUNNER_TEST(malformed_answers_are_refused_with_a_status),
+    RUNNER_TEST(timestamps_not_written_as_plain_integers_are_refused_in_every_dialect),
+    RUNNER_TEST(other_numbers_may_be_written_as_json_allows),
     RUNNER_TEST(payloads_that_are_not_one_json_object_are_refused_by_every_dialect),
     RUNNER_TEST(every_truncation_of_a_good_answer_is_refused),
     RUNNER_TEST(corrupted_answers_never_crash_and_never_decode_to_other_stamps),
