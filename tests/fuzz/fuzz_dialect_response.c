@@ -23,6 +23,7 @@
 
 #include "dialect.h"
 #include "sync.h"
+#include "fuzz_check.h"
 
 #define MS INT64_C(1000000)
 
@@ -30,14 +31,6 @@
 #define MONO_START (INT64_C(86400) * XCH_NS_PER_S)
 #define REAL_START INT64_C(1700000000000)
 #define BURST      4
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -99,19 +92,6 @@ static enum syn_verdict offer(const struct dlc_dialect *d, struct syn_engine *e,
 	return v;
 }
 
-static void check_counters(const struct syn_engine *e, uint64_t answers)
-{
-	const struct syn_counters *c = syn_counters(e);
-	uint64_t sum = 0;
-
-	for (int i = 0; i < SYN_VERDICT_COUNT; i++)
-		sum += c->by_verdict[i];
-	CHECK(sum == answers);
-	CHECK(c->answered <= c->sent);
-	CHECK(c->answered + c->timed_out <= c->sent);
-	CHECK(c->samples <= c->polls);
-}
-
 /* The owner test and the decoder of a shared topic read the payload alike. */
 static void readers_agree(const struct dlc_dialect *d, const uint8_t *data, size_t size)
 {
@@ -155,7 +135,7 @@ static void run(const struct dlc_dialect *d, const uint8_t *data, size_t size, i
 	answers += (first != SYN_VERDICT_COUNT) + (again != SYN_VERDICT_COUNT);
 	/* An answer is taken once. */
 	CHECK(!(first == SYN_ACCEPTED && again == SYN_ACCEPTED));
-	check_counters(e, answers);
+	fzc_check_counters(e, answers);
 
 	at = MONO_START + 2000 * MS + config.timeout_ns + 1;
 	enum syn_verdict late = offer(d, e, &b, data, size, at, &real);
@@ -164,7 +144,7 @@ static void run(const struct dlc_dialect *d, const uint8_t *data, size_t size, i
 	struct syn_poll_result res;
 	if (syn_poll_done(e, at, &res))
 		CHECK(!syn_poll_done(e, at, &res));
-	check_counters(e, answers);
+	fzc_check_counters(e, answers);
 	syn_destroy(e);
 }
 

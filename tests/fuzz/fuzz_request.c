@@ -20,14 +20,7 @@
 #include "codec.h"
 #include "dialect.h"
 #include "serve.h"
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
+#include "fuzz_check.h"
 
 /* The platform's clock as the emulator reads it: receive and send times in ms. */
 #define RECV_MS INT64_C(1700000000123)

@@ -19,20 +19,13 @@
 #include "codec.h"
 #include "dialect.h"
 #include "sync.h"
+#include "fuzz_check.h"
 
 #define MS INT64_C(1000000)
 
 /* The engine's clocks: monotonic since boot, and the realtime of a gateway in 2023. */
 #define MONO_START (INT64_C(86400) * XCH_NS_PER_S)
 #define REAL_START INT64_C(1700000000000)
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -120,20 +113,6 @@ static enum syn_verdict offer(struct syn_engine *e, const struct burst *b, const
 	return v;
 }
 
-static void check_counters(const struct syn_engine *e, uint64_t responses)
-{
-	const struct syn_counters *c = syn_counters(e);
-	uint64_t sum = 0;
-
-	for (int i = 0; i < SYN_VERDICT_COUNT; i++)
-		sum += c->by_verdict[i];
-	CHECK(sum == responses);
-	CHECK(c->answered <= c->sent);
-	CHECK(c->answered + c->timed_out <= c->sent);
-	CHECK(c->rejected + c->by_verdict[SYN_ACCEPTED] + c->by_verdict[SYN_DISCARDED_RTT] == sum);
-	CHECK(c->samples <= c->polls);
-}
-
 static void finish_poll(struct syn_engine *e, int64_t mono_ns)
 {
 	struct syn_poll_result res;
@@ -172,14 +151,14 @@ static void run(const uint8_t *data, size_t size, const struct decoded *d, int64
 		CHECK(again == SYN_REJ_DUPLICATE);
 	if (first == SYN_REJ_UNKNOWN)
 		CHECK(again == SYN_REJ_UNKNOWN);
-	check_counters(e, 2);
+	fzc_check_counters(e, 2);
 
 	/* Nothing is answered after the timeout; the poll then ends, with or without a sample. */
 	at = MONO_START + 2000 * MS + config.timeout_ns + 1;
 	enum syn_verdict late = offer(e, &b, d, data, size, at, &real);
 	CHECK(late != SYN_ACCEPTED && late != SYN_DISCARDED_RTT);
 	finish_poll(e, at);
-	check_counters(e, 3);
+	fzc_check_counters(e, 3);
 	/* An answer with impossible times does not close its request: the same payload a
 	 * little later may then be sound. */
 	if (first != SYN_ACCEPTED && again != SYN_ACCEPTED)
