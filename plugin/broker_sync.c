@@ -242,17 +242,15 @@ static void ask_next_tick(const struct bsy_role *r, struct mosquitto_evt_tick *e
 	ed->next_ns = ms; /* 2.1's next_ms */
 }
 
-static int on_tick(int event, void *event_data, void *userdata)
+/* The plugin's work, at raw on the raw clock, once a pass of the broker's loop. */
+static void tick(struct bsy_role *r, int64_t raw, void *event_data)
 {
-	struct bsy_role *r = userdata;
 	struct syn_poll_result res;
 	struct syn_request req;
 	struct dlc_id id;
 	char payload[DLC_BUF_SIZE];
-
-	(void)event;
 	struct timespec real = bck_real();
-	int64_t raw = bck_raw_ns();
+
 	/*
 	 * At most one request per tick keeps the burst spread out even after a slow loop.
 	 *
@@ -283,7 +281,6 @@ static int on_tick(int event, void *event_data, void *userdata)
 		feed_chrony(r, raw);
 	count_tick(r, raw);
 	ask_next_tick(r, event_data);
-	return MOSQ_ERR_SUCCESS;
 }
 
 /* A message the broker writes for a client (2.1): the request, as it leaves for the bridge. */
@@ -306,9 +303,11 @@ static int on_message_out(int event, void *event_data, void *userdata)
 static int on_slot(unsigned slot, void *event_data, void *userdata)
 {
 	struct bsy_role *r = userdata;
-	if (tks_starts_pass(&r->slots, slot, bck_raw_ns()))
-		return on_tick(MOSQ_EVT_TICK, event_data, userdata);
-	((struct mosquitto_evt_tick *)event_data)->next_ns = 0;
+	int64_t raw = bck_raw_ns();
+	if (tks_starts_pass(&r->slots, slot, raw))
+		tick(r, raw, event_data);
+	else
+		((struct mosquitto_evt_tick *)event_data)->next_ns = 0;
 	return MOSQ_ERR_SUCCESS;
 }
 
