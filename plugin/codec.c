@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json_plain.h"
+#include "text_out.h"
 
 /* Doubles hold every integer below 2^53 exactly; from there on a JSON number may have been
  * rounded and is not trusted. */
@@ -247,86 +248,29 @@ enum cdc_status cdc_decode_request_general(const void *payload, size_t len, stru
 	return decode_request(payload, len, true, out);
 }
 
-/*
- * Output into a fixed buffer. The serve role writes an answer for every request, and snprintf
- * was most of its cost; these write the same text.
- */
-struct cdc_out {
-	char *p;
-	char *end; /* one before the buffer's end: room for the NUL */
-	bool over;
-};
-
-static void put_str(struct cdc_out *o, const char *s, size_t n)
-{
-	if (o->over || (size_t)(o->end - o->p) < n) {
-		o->over = true;
-		return;
-	}
-	memcpy(o->p, s, n);
-	o->p += n;
-}
-
-#define PUT_LIT(o, lit) put_str((o), (lit), sizeof(lit) - 1)
-
-/* As printf's %" PRId64 ". */
-static void put_int(struct cdc_out *o, int64_t v)
-{
-	char digits[20];
-	size_t n = sizeof(digits);
-	/* Negated as unsigned: INT64_MIN has no positive int64_t. */
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-
-	do {
-		digits[--n] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		PUT_LIT(o, "-");
-	put_str(o, digits + n, sizeof(digits) - n);
-}
-
-static int finish(struct cdc_out *o, char *buf)
-{
-	if (o->over)
-		return -1;
-	*o->p = '\0';
-	return (int)(o->p - buf);
-}
-
-static struct cdc_out out_start(char *buf, size_t size)
-{
-	struct cdc_out o = {.p = buf, .end = buf + (size > 0 ? size - 1 : 0), .over = size == 0};
-	return o;
-}
-
 int cdc_encode_request(char *buf, size_t size, int64_t device_send_ms)
 {
-	struct cdc_out o = out_start(buf, size);
+	struct txo_out o = txo_start(buf, size);
 
-	PUT_LIT(&o, "{\"deviceSendTime\":\"");
-	put_int(&o, device_send_ms);
-	PUT_LIT(&o, "\"}");
-	return finish(&o, buf);
+	TXO_PUT_LIT(&o, "{\"deviceSendTime\":\"");
+	txo_put_int(&o, device_send_ms);
+	TXO_PUT_LIT(&o, "\"}");
+	return txo_finish(&o);
 }
 
 int cdc_encode_response(char *buf, size_t size, const struct cdc_request *req, int64_t recv_ms,
                         int64_t send_ms)
 {
-	struct cdc_out o = out_start(buf, size);
+	struct txo_out o = txo_start(buf, size);
 
-	PUT_LIT(&o, "{\"deviceSendTime\":");
-	if (req->as_string)
-		PUT_LIT(&o, "\"");
-	put_int(&o, req->device_send);
-	if (req->as_string)
-		PUT_LIT(&o, "\"");
-	PUT_LIT(&o, ",\"serverRecvTime\":\"");
-	put_int(&o, recv_ms);
-	PUT_LIT(&o, "\",\"serverSendTime\":\"");
-	put_int(&o, send_ms);
-	PUT_LIT(&o, "\"}");
-	return finish(&o, buf);
+	TXO_PUT_LIT(&o, "{\"deviceSendTime\":");
+	txo_put_ms(&o, req->device_send, req->as_string);
+	TXO_PUT_LIT(&o, ",\"serverRecvTime\":\"");
+	txo_put_int(&o, recv_ms);
+	TXO_PUT_LIT(&o, "\",\"serverSendTime\":\"");
+	txo_put_int(&o, send_ms);
+	TXO_PUT_LIT(&o, "\"}");
+	return txo_finish(&o);
 }
 
 const char *cdc_status_name(enum cdc_status status)

@@ -132,16 +132,16 @@ static const cJSON *paras_of(const cJSON *root, enum dlc_direction dir, enum dlc
 
 static int encode_request(int64_t t1_ms, uint32_t seq, struct dlc_id *id, char *out, size_t size)
 {
-	struct dlj_out o = dlj_start(out, size);
+	struct txo_out o = txo_start(out, size);
 
 	/* The echoed T1 is the id: it grows from one request to the next. */
 	(void)seq;
 	*id = (struct dlc_id){.kind = DLC_ID_NUMBER, .number = t1_ms};
-	dlj_put(&o, "{\"services\":[{\"service_id\":\"" HW_SERVICE "\",\"event_type\":\"" HW_REQUEST
+	txo_put(&o, "{\"services\":[{\"service_id\":\"" HW_SERVICE "\",\"event_type\":\"" HW_REQUEST
 	            "\",\"paras\":{\"device_send_time\":");
-	dlj_put_int(&o, t1_ms);
-	dlj_put(&o, "}}]}");
-	return dlj_finish(&o);
+	txo_put_int(&o, t1_ms);
+	txo_put(&o, "}}]}");
+	return txo_finish(&o);
 }
 
 static enum dlc_status decode_response(const void *payload, size_t len, struct dlc_answer *out)
@@ -191,19 +191,19 @@ static enum dlc_status decode_request(const void *payload, size_t len, struct dl
 static int encode_response(const struct dlc_request *req, int64_t recv_ms, int64_t send_ms,
                            char *out, size_t size)
 {
-	struct dlj_out o = dlj_start(out, size);
+	struct txo_out o = txo_start(out, size);
 
 	if (!req->has_t1)
 		return -1;
-	dlj_put(&o, "{\"services\":[{\"service_id\":\"" HW_SERVICE
+	txo_put(&o, "{\"services\":[{\"service_id\":\"" HW_SERVICE
 	            "\",\"event_type\":\"" HW_RESPONSE "\",\"paras\":{\"device_send_time\":");
-	dlj_put_int(&o, req->t1_ms);
-	dlj_put(&o, ",\"server_recv_time\":");
-	dlj_put_int(&o, recv_ms);
-	dlj_put(&o, ",\"server_send_time\":");
-	dlj_put_int(&o, send_ms);
-	dlj_put(&o, "}}]}");
-	return dlj_finish(&o);
+	txo_put_int(&o, req->t1_ms);
+	txo_put(&o, ",\"server_recv_time\":");
+	txo_put_int(&o, recv_ms);
+	txo_put(&o, ",\"server_send_time\":");
+	txo_put_int(&o, send_ms);
+	txo_put(&o, "}}]}");
+	return txo_finish(&o);
 }
 
 const struct dlc_dialect dlc_huawei = {

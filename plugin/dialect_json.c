@@ -166,76 +166,21 @@ enum dlc_status dlj_string_id(const cJSON *item, struct dlc_id *id)
 	return DLC_OK;
 }
 
-struct dlj_out dlj_start(char *buf, size_t size)
-{
-	struct dlj_out o = {
-	    .buf = buf, .p = buf, .end = buf + (size > 0 ? size - 1 : 0), .over = size == 0};
-	return o;
-}
-
-static void put_n(struct dlj_out *o, const char *s, size_t n)
-{
-	if (o->over || (size_t)(o->end - o->p) < n) {
-		o->over = true;
-		return;
-	}
-	memcpy(o->p, s, n);
-	o->p += n;
-}
-
-void dlj_put(struct dlj_out *o, const char *s)
-{
-	put_n(o, s, strlen(s));
-}
-
-void dlj_put_int(struct dlj_out *o, int64_t v)
-{
-	char digits[20];
-	size_t n = sizeof(digits);
-	/* Negated as unsigned: INT64_MIN has no positive int64_t. */
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-
-	do {
-		digits[--n] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		put_n(o, "-", 1);
-	put_n(o, digits + n, sizeof(digits) - n);
-}
-
-void dlj_put_ms(struct dlj_out *o, int64_t v, bool quoted)
-{
-	if (quoted)
-		put_n(o, "\"", 1);
-	dlj_put_int(o, v);
-	if (quoted)
-		put_n(o, "\"", 1);
-}
-
-int dlj_finish(struct dlj_out *o)
-{
-	if (o->over)
-		return -1;
-	*o->p = '\0';
-	return (int)(o->p - o->buf);
-}
-
 int dlj_topic(const struct dlj_shape *shape, const char *const ids[], const size_t max[], char *out,
               size_t size)
 {
-	struct dlj_out o = dlj_start(out, size);
+	struct txo_out o = txo_start(out, size);
 
-	dlj_put(&o, shape->prefix);
+	txo_put(&o, shape->prefix);
 	for (int i = 0; i < shape->levels; i++) {
 		if (ids[i] == NULL || !dlc_valid_level(ids[i], max[i]))
 			return -1;
 		if (i > 0)
-			dlj_put(&o, "/");
-		dlj_put(&o, ids[i]);
+			txo_put(&o, "/");
+		txo_put(&o, ids[i]);
 	}
-	dlj_put(&o, shape->suffix);
-	return dlj_finish(&o);
+	txo_put(&o, shape->suffix);
+	return txo_finish(&o);
 }
 
 /* Where topic's id levels start and how long they are, if it has the shape. */
@@ -278,9 +223,9 @@ bool dlj_rewrite(const struct dlj_shape *from, const struct dlj_shape *to,
 
 	if (request_topic == NULL || !split(from, request_topic, &ids, &len))
 		return false;
-	struct dlj_out o = dlj_start(out, size);
-	dlj_put(&o, to->prefix);
-	put_n(&o, ids, len);
-	dlj_put(&o, to->suffix);
-	return dlj_finish(&o) >= 0;
+	struct txo_out o = txo_start(out, size);
+	txo_put(&o, to->prefix);
+	txo_put_n(&o, ids, len);
+	txo_put(&o, to->suffix);
+	return txo_finish(&o) >= 0;
 }

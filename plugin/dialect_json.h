@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * dialect_json: what the dialect_*.c files share: reading JSON members strictly, writing
- * payloads into a fixed buffer, and the topic shapes {prefix}{id}/{id}{suffix}. Only the dialect
- * files include this; the rest of the plugin sees dialect.h.
+ * dialect_json: what the dialect_*.c files share: reading JSON members strictly and the topic
+ * shapes {prefix}{id}/{id}{suffix}. Only the dialect files include this; the rest of the plugin
+ * sees dialect.h.
  */
 #ifndef IOTNTP_DIALECT_JSON_H
 #define IOTNTP_DIALECT_JSON_H
@@ -14,6 +14,7 @@
 
 #include "dialect.h"
 #include "json_plain.h"
+#include "text_out.h"
 
 /* Parses one JSON object of at most DLC_MAX_PAYLOAD bytes, nothing after it but white space,
  * no object in it naming a member twice (else DLC_NOT_JSON), whose timestamps, stamps[0..n-1],
@@ -46,29 +47,6 @@ bool dlj_string_is(const cJSON *obj, const char *key, const char *want);
 /* Copies a string member into id as DLC_ID_STRING: 1 to DLC_ID_MAX printable ASCII characters
  * with no '"' or '\\', so that it is echoed without escaping. */
 enum dlc_status dlj_string_id(const cJSON *item, struct dlc_id *id);
-
-/* Output into a fixed buffer; over once anything did not fit. */
-struct dlj_out {
-	char *buf;
-	char *p;
-	char *end; /* one before the buffer's end: room for the NUL */
-	bool over;
-};
-
-/* Starts writing into buf of size bytes. */
-struct dlj_out dlj_start(char *buf, size_t size);
-
-/* Appends a NUL-terminated string. */
-void dlj_put(struct dlj_out *o, const char *s);
-
-/* Appends v in decimal. */
-void dlj_put_int(struct dlj_out *o, int64_t v);
-
-/* Appends v in decimal, between quotes when quoted. */
-void dlj_put_ms(struct dlj_out *o, int64_t v, bool quoted);
-
-/* Terminates the text; returns its length, or -1 when it did not fit. */
-int dlj_finish(struct dlj_out *o);
 
 /* A topic made of a fixed prefix, `levels` id levels joined by '/', and a fixed suffix. */
 struct dlj_shape {

@@ -120,13 +120,13 @@ static enum dlc_owner owner(enum dlc_direction dir, const void *payload, size_t 
 
 static int encode_request(int64_t t1_ms, uint32_t seq, struct dlc_id *id, char *out, size_t size)
 {
-	struct dlj_out o = dlj_start(out, size);
+	struct txo_out o = txo_start(out, size);
 
 	(void)t1_ms;
 	(void)seq;
 	*id = (struct dlc_id){.kind = DLC_ID_NONE};
-	dlj_put(&o, "{\"type\":\"get\",\"resource\":[\"time\"]}");
-	return dlj_finish(&o);
+	txo_put(&o, "{\"type\":\"get\",\"resource\":[\"time\"]}");
+	return txo_finish(&o);
 }
 
 static enum dlc_status decode_response(const void *payload, size_t len, struct dlc_answer *out)
@@ -171,19 +171,19 @@ static enum dlc_status decode_request(const void *payload, size_t len, struct dl
 static int encode_response(const struct dlc_request *req, int64_t recv_ms, int64_t send_ms,
                            char *out, size_t size)
 {
-	struct dlj_out o = dlj_start(out, size);
+	struct txo_out o = txo_start(out, size);
 
 	(void)req;
 	if (send_ms < 0)
 		return -1;
-	dlj_put(&o, "{\"type\":\"get\",\"time\":");
-	dlj_put_int(&o, send_ms / 1000);
-	dlj_put(&o, ",\"ntptime1\":");
-	dlj_put_int(&o, recv_ms);
-	dlj_put(&o, ",\"ntptime2\":");
-	dlj_put_int(&o, send_ms);
-	dlj_put(&o, "}");
-	return dlj_finish(&o);
+	txo_put(&o, "{\"type\":\"get\",\"time\":");
+	txo_put_int(&o, send_ms / 1000);
+	txo_put(&o, ",\"ntptime1\":");
+	txo_put_int(&o, recv_ms);
+	txo_put(&o, ",\"ntptime2\":");
+	txo_put_int(&o, send_ms);
+	txo_put(&o, "}");
+	return txo_finish(&o);
 }
 
 const struct dlc_dialect dlc_tencent = {

@@ -96,14 +96,14 @@ static enum dlc_status check_time(const cJSON *root)
 
 static int encode_request(int64_t t1_ms, uint32_t seq, struct dlc_id *id, char *out, size_t size)
 {
-	struct dlj_out o = dlj_start(out, size);
-	struct dlj_out idt = dlj_start(id->text, sizeof(id->text));
+	struct txo_out o = txo_start(out, size);
+	struct txo_out idt = txo_start(id->text, sizeof(id->text));
 
 	/* T1 and a sequence number: unique across requests in one ms and across restarts. */
-	dlj_put_int(&idt, t1_ms);
-	dlj_put(&idt, "-");
-	dlj_put_int(&idt, seq);
-	if (dlj_finish(&idt) < 0)
+	txo_put_int(&idt, t1_ms);
+	txo_put(&idt, "-");
+	txo_put_int(&idt, seq);
+	if (txo_finish(&idt) < 0)
 		return -1;
 	/* The answer may echo msgId, dst or both (see above): the id holds both. T1 grows
 	 * strictly from one request to the next, so dst names one request as msgId does. */
@@ -111,14 +111,14 @@ static int encode_request(int64_t t1_ms, uint32_t seq, struct dlc_id *id, char *
 	id->number = t1_ms;
 	id->has_number = true;
 	id->quoted = true;
-	dlj_put(&o, "{\"msgId\":\"");
-	dlj_put(&o, id->text);
-	dlj_put(&o, "\",\"time\":");
-	dlj_put_int(&o, t1_ms);
-	dlj_put(&o, ",\"data\":{\"bizType\":\"NTP\",\"dst\":");
-	dlj_put_int(&o, t1_ms);
-	dlj_put(&o, "}}");
-	return dlj_finish(&o);
+	txo_put(&o, "{\"msgId\":\"");
+	txo_put(&o, id->text);
+	txo_put(&o, "\",\"time\":");
+	txo_put_int(&o, t1_ms);
+	txo_put(&o, ",\"data\":{\"bizType\":\"NTP\",\"dst\":");
+	txo_put_int(&o, t1_ms);
+	txo_put(&o, "}}");
+	return txo_finish(&o);
 }
 
 /* msgId when present, else the echoed dst as a number. */
@@ -193,24 +193,24 @@ static enum dlc_status decode_request(const void *payload, size_t len, struct dl
 static int encode_response(const struct dlc_request *req, int64_t recv_ms, int64_t send_ms,
                            char *out, size_t size)
 {
-	struct dlj_out o = dlj_start(out, size);
+	struct txo_out o = txo_start(out, size);
 
 	if (req->id.kind != DLC_ID_STRING || !req->has_t1)
 		return -1;
-	dlj_put(&o, "{\"msgId\":\"");
-	dlj_put(&o, req->id.text);
-	dlj_put(&o, "\",\"time\":");
-	dlj_put_int(&o, send_ms);
-	dlj_put(&o, ",\"data\":{\"bizType\":\"NTP\",\"dst\":");
+	txo_put(&o, "{\"msgId\":\"");
+	txo_put(&o, req->id.text);
+	txo_put(&o, "\",\"time\":");
+	txo_put_int(&o, send_ms);
+	txo_put(&o, ",\"data\":{\"bizType\":\"NTP\",\"dst\":");
 	/* A request may quote a dst no JSON number carries exactly (2^53 and over): it is echoed
 	 * quoted, as the reader takes it, so that the device can read its answer. */
-	dlj_put_ms(&o, req->t1_ms, req->t1_ms >= TUYA_EXACT_MAX);
-	dlj_put(&o, ",\"srt\":");
-	dlj_put_int(&o, recv_ms);
-	dlj_put(&o, ",\"sst\":");
-	dlj_put_int(&o, send_ms);
-	dlj_put(&o, "}}");
-	return dlj_finish(&o);
+	txo_put_ms(&o, req->t1_ms, req->t1_ms >= TUYA_EXACT_MAX);
+	txo_put(&o, ",\"srt\":");
+	txo_put_int(&o, recv_ms);
+	txo_put(&o, ",\"sst\":");
+	txo_put_int(&o, send_ms);
+	txo_put(&o, "}}");
+	return txo_finish(&o);
 }
 
 const struct dlc_dialect dlc_tuya = {
