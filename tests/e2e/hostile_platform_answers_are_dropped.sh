@@ -24,6 +24,9 @@ chain_start_chronyd
 chain_start_tap
 chain_start_gateway
 chain_wait 90 chain_status_synced || chain_die "plugin status never said synced: $(chain_status)"
+# chronyd serves the platform's time once it has selected the plugin's refclock; before that a
+# LAN client reads whatever chronyd had, as in the other tests.
+chain_wait 120 chain_chrony_synced || chain_die "chronyd never selected the IOT refclock: $(tail -5 "$CHAIN_DIR/chronyd.log")"
 
 # Plausible times, so only the defect named beside each payload is wrong with it. Each payload
 # is the platform's own answer (from its dialect) to a request it never got, its send stamp
