@@ -34,8 +34,8 @@ enum dlc_owner dlj_owner(const void *payload, size_t len, enum dlc_direction dir
 bool dlj_string_is_nocase(const cJSON *obj, const char *key, const char *want);
 
 /* Reads a ms count: a JSON integer below 2^53 (where a double is exact; dlj_parse has checked
- * how it was written) or, where allowed, a
- * string of at most 18 digits without a leading zero; *quoted tells which (NULL: not wanted). */
+ * how it was written) or, where allowed, a string of at most 18 digits without a leading zero;
+ * *quoted tells which (NULL: not wanted). */
 enum dlc_status dlj_ms(const cJSON *item, bool allow_string, int64_t *out, bool *quoted);
 
 /* As dlj_ms, and the value must be a plausible platform timestamp. */
