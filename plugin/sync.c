@@ -48,14 +48,11 @@ struct syn_engine {
 	int64_t clocks_apart; /* and the system clock's minus the raw one */
 };
 
-struct syn_engine *syn_create(const struct syn_config *cfg)
+struct est_config syn_estimator_config(int64_t stamp_lo_ns, int64_t stamp_hi_ns)
 {
-	struct syn_engine *e = calloc(1, sizeof(*e));
-	if (e == NULL)
-		return NULL;
 	struct est_config ec = {
-	    .stamp_lo_ns = cfg->stamp_lo_ns,
-	    .stamp_hi_ns = cfg->stamp_hi_ns,
+	    .stamp_lo_ns = stamp_lo_ns,
+	    .stamp_hi_ns = stamp_hi_ns,
 	    .window_ns = SYN_WINDOW_NS,
 	    .window_max = SYN_WINDOW_EXCHANGES,
 	    .max_skew = SYN_MAX_SKEW,
@@ -63,6 +60,15 @@ struct syn_engine *syn_create(const struct syn_config *cfg)
 	    .step_min = SYN_STEP_MIN,
 	    .skew_group_ns = SYN_SKEW_GROUP_NS,
 	};
+	return ec;
+}
+
+struct syn_engine *syn_create(const struct syn_config *cfg)
+{
+	struct syn_engine *e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return NULL;
+	const struct est_config ec = syn_estimator_config(cfg->stamp_lo_ns, cfg->stamp_hi_ns);
 	struct sch_config sc = {
 	    .max_per_day = cfg->max_per_day,
 	    .steady_ns = cfg->steady_ns,

@@ -136,6 +136,10 @@ struct syn_poll_result {
 
 struct syn_engine;
 
+/* The estimator's settings the engine runs with (SYN_WINDOW_NS and the rest) for stamps whose
+ * true time lies in [stamp + stamp_lo_ns, stamp + stamp_hi_ns). */
+struct est_config syn_estimator_config(int64_t stamp_lo_ns, int64_t stamp_hi_ns);
+
 /* Creates an engine whose first poll is due at once, or NULL when out of memory. */
 struct syn_engine *syn_create(const struct syn_config *cfg);
 
