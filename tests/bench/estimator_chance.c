@@ -15,10 +15,11 @@
  * two brokers in one run (accuracy --broker) can tell apart at best, before chrony and the LAN
  * client add their own.
  *
- * A run: the schedule's polls at the budget (quick ones at the start and while exchanges are
- * held aside), requests 200 ms apart at a random phase of the broker's 100 ms tick, the
- * platform stamping receipt and answer in whole ms (truncated) with up to 2 ms between them,
- * a random platform offset. The estimate is read every 5 s from the settle time after the
+ * A run: the schedule's polls at the budget (quick ones at the start, and while exchanges are
+ * held aside or after a step; not when a poll moves the estimate, which sync.c also counts as
+ * doubt and which needs its noise), requests 200 ms apart at a random phase of the broker's 100 ms
+ * tick, the platform stamping receipt and answer in whole ms (truncated) with up to 2 ms between
+ * them, a random platform offset. The estimate is read every 5 s from the settle time after the
  * first answer (2400 s at 5,400 a day, 240 s at 86,400 with polls of 8 every 8 s, as the
  * benchmark's passes) for 600 s, against the platform's true time. Seeded: every run of this
  * program prints the same figures.
@@ -93,7 +94,7 @@ static double one_run(const struct pass *p, uint64_t seed)
 	for (int64_t poll = 0; n < READINGS_MAX;) {
 		unsigned burst = sch_poll_start(sch, poll);
 		int64_t last_recv = poll;
-		bool doubt = false;
+		bool doubt = false, was_synced = first_answer >= 0;
 		for (unsigned i = 0; i < burst; i++) {
 			int64_t r1 = poll + i * 200 * MS + (int64_t)(uniform01() * 100 * MS);
 			int64_t r2 = r1 + wan_delay_ns();
@@ -116,7 +117,7 @@ static double one_run(const struct pass *p, uint64_t seed)
 		}
 		const struct sch_outcome o = {
 		    .synced = burst > 0,
-		    .was_synced = first_answer >= 0,
+		    .was_synced = was_synced,
 		    .in_doubt = doubt || est_unsettled(e),
 		};
 		int64_t next = poll + sch_poll_end(sch, &o);
